@@ -1,0 +1,41 @@
+# publish: the editor's entry points. `make all` bootstraps everything on first run.
+SHELL := /bin/bash
+VENV := .venv
+PYTHON := $(VENV)/bin/python
+PUBLISH := $(VENV)/bin/publish
+STAMP := $(VENV)/.installed
+SYSTEM_STAMP := $(VENV)/.system-deps
+
+.PHONY: all release test update-po stats check bench clean distclean setup
+
+all: $(STAMP)
+	$(PUBLISH) build
+
+release: $(STAMP)
+	$(PUBLISH) build --release
+
+test: $(STAMP)
+	$(PYTHON) -m pytest -q
+
+update-po: $(STAMP)
+	$(PUBLISH) update-po
+
+stats: $(STAMP)
+	$(PUBLISH) stats
+
+setup: $(STAMP)
+
+$(SYSTEM_STAMP): tools/system-deps.sh
+	@sh tools/system-deps.sh
+	@mkdir -p $(VENV) && touch $@
+
+$(STAMP): pyproject.toml $(SYSTEM_STAMP)
+	@test -x $(PYTHON) || python3 -m venv $(VENV)
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $@
+
+clean:
+	rm -rf build
+
+distclean: clean
+	rm -rf $(VENV) src/*.egg-info

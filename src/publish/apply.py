@@ -1,0 +1,86 @@
+"""Apply a catalog to a document: translated units replace their source, the rest falls back."""
+
+from __future__ import annotations
+
+import copy
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polib
+
+from .errors import CatalogError
+from .segments import Slot, citation_keys, parse_translations, to_markdown, walk
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ApplyReport:
+    path: Path | None
+    translated: int = 0
+    fuzzy: int = 0
+    untranslated: int = 0
+    outdated: int = 0
+    problems: list[CatalogError] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return self.translated + self.fuzzy + self.untranslated + self.outdated + len(self.problems)
+
+    @property
+    def fallbacks(self) -> int:
+        return self.total - self.translated
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.translated / self.total if self.total else 100.0
+
+
+def apply(doc: dict, po: polib.POFile | None, lang_tag: str, po_path: Path | None = None) -> tuple[dict, ApplyReport]:
+    """A translated copy of ``doc``; units without a usable translation keep the source text."""
+    translated = copy.deepcopy(doc)
+    translated.setdefault("meta", {})["lang"] = {"t": "MetaInlines", "c": [{"t": "Str", "c": lang_tag}]}
+    report = ApplyReport(po_path)
+    if po is None:
+        return translated, report
+    entries = {e.msgctxt: e for e in po if not e.obsolete}
+    slots = list(walk(translated))
+    sources = to_markdown(slots)
+    chosen: list[tuple[Slot, str, polib.POEntry]] = []
+    for slot, source in zip(slots, sources):
+        entry = entries.get(slot.context)
+        if entry is None or not entry.msgstr:
+            report.untranslated += 1
+        elif entry.msgid != source:
+            report.outdated += 1     # the catalog predates a source edit: update-po will mark it fuzzy
+        elif "fuzzy" in entry.flags:
+            report.fuzzy += 1
+        else:
+            chosen.append((slot, entry.msgstr, entry))
+    parsed = parse_translations([c[0] for c in chosen], [c[1] for c in chosen])
+    for (slot, _, entry), value in zip(chosen, parsed):
+        problem = value if isinstance(value, Exception) else _citation_problem(slot, value)
+        if problem is not None:
+            report.problems.append(CatalogError(f"{problem}; the English text is used",
+                                                po_path, entry.linenum, slot.context))
+            continue
+        slot.set(value)
+        report.translated += 1
+    if report.fallbacks:
+        log.warning("%s: %d of %d units fall back to English (%d untranslated, %d fuzzy, %d outdated, %d unusable)",
+                    po_path, report.fallbacks, report.total, report.untranslated, report.fuzzy,
+                    report.outdated, len(report.problems))
+    for problem in report.problems:
+        log.warning("%s", problem)
+    return translated, report
+
+
+def _citation_problem(slot: Slot, value) -> ValueError | None:
+    if slot.kind == "text":
+        return None
+    want, got = sorted(citation_keys(slot.get())), sorted(citation_keys(value))
+    if want != got:
+        return ValueError(f"citation keys differ: expected {', '.join(want) or 'none'}, "
+                          f"found {', '.join(got) or 'none'}")
+    return None

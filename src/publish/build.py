@@ -1,0 +1,280 @@
+"""The build: sources -> catalogs -> editions -> artifacts, incremental and in parallel.
+
+Each artifact (document, language, format) is keyed on the content hashes of everything that
+shapes it; an artifact whose key is unchanged is not rebuilt. Every artifact is written through a
+temporary file and a rename, so an interrupted build leaves the previous artifact or none.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import logging
+import multiprocessing
+import os
+import time
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, ThreadPoolExecutor, wait
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+from . import __version__, i18n, pandoc
+from . import source as sources_mod
+from .edition import Edition, prepare
+from .errors import PublishError, ReleaseError, RenderError
+from .fsutil import digest, tree_digest, write_atomic
+from .project import Document, Language, Project
+from .render import RenderContext, artifact_path, render
+from .update import update_catalogs
+
+log = logging.getLogger(__name__)
+FORMAT_ORDER = {"pdf": 0, "epub": 1, "html": 2}   # longest first keeps both cores busy
+
+
+@dataclass
+class BuildOptions:
+    languages: list[str] | None = None
+    formats: list[str] | None = None
+    release: bool = False
+    jobs: int | None = None
+    merge: bool = True
+
+
+@dataclass
+class Task:
+    document: Document
+    language: Language
+    fmt: str
+    key: str
+    out: Path
+
+
+@dataclass
+class BuildResult:
+    built: list[tuple[Path, float]] = field(default_factory=list)
+    up_to_date: list[Path] = field(default_factory=list)
+    errors: list[PublishError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def build(project: Project, options: BuildOptions | None = None) -> BuildResult:
+    options = options or BuildOptions()
+    result = BuildResult()
+    with _locked(project):
+        _remove_stale_temporaries(project)
+        state = _State(project.build_dir / ".cache" / "state.json")
+        sources = _load_sources(project)
+        if options.merge:
+            update_catalogs(project, sources, only_if_changed=state.data)
+            state.save()
+        tasks, result.up_to_date = _plan(project, options, state)
+        editions = _prepare_editions(project, sources, tasks, options, result)
+        tasks = [t for t in tasks if (t.document.id, t.language.code) in editions]
+        _render_all(project, editions, tasks, options, state, result)
+        _write_index(project)
+        state.save()
+    return result
+
+
+# -- stages -------------------------------------------------------------------------------------
+
+def _load_sources(project: Project) -> dict[str, sources_mod.Source]:
+    cache = project.build_dir / ".cache"
+    return {doc.id: sources_mod.load(doc.source, cache) for doc in project.documents}
+
+
+def _plan(project: Project, options: BuildOptions, state: "_State") -> tuple[list[Task], list[Path]]:
+    languages = [project.language(code) for code in options.languages] if options.languages else project.languages
+    formats = options.formats or project.formats
+    shared = _shared_key(project)
+    tasks, fresh = [], []
+    for doc in project.documents:
+        for lang in languages:
+            edition_key = digest(shared, *_edition_inputs(project, doc, lang))
+            for fmt in formats:
+                out = artifact_path(project, doc.id, lang.code, fmt)
+                key = digest(edition_key, fmt, repr(project.pdf) if fmt == "pdf" else "")
+                if state.data.get(_state_key(doc, lang, fmt)) == key and out.exists():
+                    fresh.append(out)
+                else:
+                    tasks.append(Task(doc, lang, fmt, key, out))
+    return tasks, fresh
+
+
+def _prepare_editions(project: Project, sources, tasks: list[Task], options: BuildOptions,
+                      result: BuildResult) -> dict[tuple[str, str], Edition]:
+    wanted = sorted({(t.document.id, t.language.code) for t in tasks})
+    editions: dict[tuple[str, str], Edition] = {}
+
+    def one(pair):
+        doc, lang = project.document(pair[0]), project.language(pair[1])
+        return pair, prepare(project, doc, lang, sources[doc.id])
+
+    with ThreadPoolExecutor(max_workers=_jobs(options)) as pool:
+        futures = [pool.submit(one, pair) for pair in wanted]
+        for future in futures:
+            try:
+                pair, edition = future.result()
+            except PublishError as exc:
+                result.errors.append(exc)
+                continue
+            problem = _fitness(edition, options)
+            if problem is not None:
+                result.errors.append(problem)
+                continue
+            for name, svg in edition.svgs.items():
+                write_atomic(project.build_dir / edition.language.code / "figures" / name, svg)
+            editions[pair] = edition
+    return editions
+
+
+def _fitness(edition: Edition, options: BuildOptions) -> ReleaseError | None:
+    """Why an edition must not be published, if it must not."""
+    where = f"{edition.document.id} ({edition.language.code})"
+    report = edition.report
+    if report is not None and report.percent < edition.language.min_completeness:
+        return ReleaseError(f"{where}: {report.percent:.1f}% translated, below the minimum of "
+                            f"{edition.language.min_completeness:g}% set in the project file; not published",
+                            report.path)
+    if options.release:
+        if edition.provisional:
+            return ReleaseError(f"{where}: figures {', '.join(edition.provisional)} are drawn from unverified data; "
+                                "an editor must verify the CSV values (verified = yes) before release",
+                                edition.document.source)
+        if report is not None and (report.fallbacks or report.problems):
+            return ReleaseError(f"{where}: {report.fallbacks} units are untranslated, fuzzy or unusable; "
+                                "a release needs a complete catalog", report.path)
+    return None
+
+
+def _render_all(project: Project, editions, tasks: list[Task], options: BuildOptions, state: "_State",
+                result: BuildResult) -> None:
+    if not tasks:
+        return
+    ctx = RenderContext(project, [(l.code, l.tag, l.name) for l in project.languages])
+    tasks = sorted(tasks, key=lambda t: (FORMAT_ORDER.get(t.fmt, 9), t.language.code))
+    if any(t.fmt == "pdf" for t in tasks):
+        import weasyprint  # noqa: F401  (imported once, inherited by the forked workers)
+    (project.build_dir / ".cache").mkdir(parents=True, exist_ok=True)
+    with ProcessPoolExecutor(max_workers=_jobs(options), mp_context=multiprocessing.get_context("fork")) as pool:
+        pending = {pool.submit(_render_one, t.fmt, ctx, editions[(t.document.id, t.language.code)], t.out): t
+                   for t in tasks}
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                task = pending.pop(future)
+                try:
+                    seconds = future.result()
+                except PublishError as exc:
+                    result.errors.append(exc)
+                    continue
+                except Exception as exc:   # a renderer's own failure must not take the other editions down
+                    log.debug("rendering %s failed", task.out, exc_info=exc)
+                    result.errors.append(RenderError(f"rendering failed: {type(exc).__name__}: {exc}", task.out))
+                    continue
+                state.data[_state_key(task.document, task.language, task.fmt)] = task.key
+                state.save()
+                result.built.append((task.out, seconds))
+                log.info("built %s (%.1f s)", task.out.relative_to(project.root), seconds)
+
+
+def _render_one(fmt: str, ctx: RenderContext, edition: Edition, out: Path) -> float:
+    start = time.perf_counter()
+    render(fmt, ctx, edition, out)
+    return time.perf_counter() - start
+
+
+def _write_index(project: Project) -> None:
+    source = project.source
+    env = i18n.environment(project.templates_dir, source.tag, i18n.Translations())
+    documents = []
+    for doc in project.documents:
+        meta = sources_mod.load(doc.source, project.build_dir / ".cache").ast.get("meta", {})
+        from .segments import pandoc_text
+        text = lambda key: pandoc_text(meta[key]["c"]).strip() if key in meta else ""  # noqa: E731
+        editions = []
+        for lang in project.languages:
+            if artifact_path(project, doc.id, lang.code, "html").exists():
+                editions.append({"code": lang.code, "tag": lang.tag, "name": lang.name,
+                                 "downloads": [f for f in project.formats if f != "html"
+                                               and artifact_path(project, doc.id, lang.code, f).exists()]})
+        documents.append({"id": doc.id, "title": text("title"), "subtitle": text("subtitle"), "editions": editions})
+    page = i18n.render(env, "index.html.j2", lang=source.tag, title=documents[0]["title"] if documents else "",
+                       subtitle="", description="", documents=documents)
+    target = project.build_dir / "index.html"
+    if not target.exists() or target.read_text(encoding="utf-8") != page:
+        write_atomic(target, page)
+
+
+# -- keys, state, locking -----------------------------------------------------------------------
+
+def _shared_key(project: Project) -> str:
+    versions = [__version__, pandoc.version(), _dist_version("weasyprint"), _dist_version("Jinja2"),
+                _dist_version("Babel")]
+    return digest(*versions, tree_digest(Path(__file__).parent, "*.py", "*.lua", "*.html"),
+                  project.path.read_bytes(), tree_digest(project.templates_dir),
+                  os.environ.get("SOURCE_DATE_EPOCH", ""))
+
+
+def _edition_inputs(project: Project, doc: Document, lang: Language) -> list[bytes | str]:
+    parts: list[bytes | str] = [doc.id, lang.code, tree_digest(doc.source.parent)]
+    for path in (doc.bibliography, doc.csl, lang.csl,
+                 project.catalog_path(doc, lang) if lang.code != project.source_language else None,
+                 project.translations_dir / lang.code / f"{i18n.DOMAIN}.po"):
+        parts.append(path.read_bytes() if path is not None and path.exists() else b"-")
+    return parts
+
+
+def _state_key(doc: Document, lang: Language, fmt: str) -> str:
+    return f"{doc.id}/{lang.code}/{fmt}"
+
+
+def _dist_version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "-"
+
+
+def _jobs(options: BuildOptions) -> int:
+    return options.jobs or os.cpu_count() or 1
+
+
+class _State:
+    """Keys of the artifacts and catalogs last built, kept in build/.cache/state.json."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        try:
+            self.data = json.loads(path.read_text(encoding="utf-8"))
+        except (FileNotFoundError, ValueError):
+            self.data = {}
+        self._saved = dict(self.data)
+
+    def save(self) -> None:
+        if self.data != self._saved:
+            write_atomic(self.path, json.dumps(self.data, indent=1, sort_keys=True))
+            self._saved = dict(self.data)
+
+
+@contextmanager
+def _locked(project: Project):
+    """One build at a time per tree: a second one waits for the first."""
+    project.build_dir.mkdir(parents=True, exist_ok=True)
+    with open(project.build_dir / ".lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _remove_stale_temporaries(project: Project) -> None:
+    """Temporary files left by an interrupted build (never artifacts themselves)."""
+    for path in project.build_dir.rglob(".*.tmp"):
+        path.unlink(missing_ok=True)

@@ -1,0 +1,294 @@
+"""Catalogs: the template (.pot) made from segments, and the lossless merge into each .po.
+
+.po files are read and written with polib, which keeps what Babel's reader drops (``#|``
+previous msgid and msgctxt, obsolete entries). Writes are atomic and happen only when the
+content changed, so an unchanged catalog stays byte-identical.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import polib
+from babel import Locale
+from babel.messages.plurals import get_plural
+
+from .errors import CatalogError
+from .fsutil import write_atomic
+from .segments import Segment
+
+WRAP = 79
+SIMILARITY = 0.6     # below this, an old translation is no useful suggestion for a new unit
+DATE_HEADERS = ("POT-Creation-Date", "PO-Revision-Date")
+
+
+# -- reading and writing ------------------------------------------------------------------------
+
+def read(path: Path) -> polib.POFile:
+    """Read a .po/.pot file; every problem is reported with the file and line."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise CatalogError("catalog not found", path) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        raise CatalogError(f"invalid UTF-8 (byte {raw[exc.start]:#x}); catalogs must be UTF-8", path, line) from None
+    try:
+        po = polib.pofile(text, wrapwidth=WRAP, check_for_duplicates=False)
+    except (OSError, ValueError) as exc:
+        import re
+        match = re.search(r"\(line (\d+)\)", str(exc))
+        detail = str(exc).split(":", 1)[-1].strip() if "):" in str(exc) else "syntax error"
+        raise CatalogError(f"syntax error: {detail}", path, int(match.group(1)) if match else None) from None
+    po.fpath = str(path)
+    _check_header(po, path, text)
+    _check_duplicates(po, path)
+    return po
+
+
+def _check_header(po: polib.POFile, path: Path, text: str) -> None:
+    content_type = po.metadata.get("Content-Type", "text/plain; charset=UTF-8")
+    charset = content_type.partition("charset=")[2].strip().lower()
+    if charset not in ("utf-8", "charset"):
+        line = next((n for n, l in enumerate(text.splitlines(), 1) if "Content-Type" in l), 1)
+        raise CatalogError(f"header declares charset {charset!r}; catalogs must be UTF-8", path, line)
+
+
+def _check_duplicates(po: polib.POFile, path: Path) -> None:
+    seen: dict[tuple, int] = {}
+    for entry in po:
+        key = (entry.msgctxt, entry.msgid)
+        if key in seen:
+            raise CatalogError(f"duplicate entry (first at line {seen[key]})", path, entry.linenum,
+                               entry.msgctxt)
+        seen[key] = entry.linenum
+
+
+def render(po: polib.POFile) -> str:
+    po.wrapwidth = WRAP
+    return str(po) + ("" if str(po).endswith("\n") else "\n")
+
+
+def save(po: polib.POFile, path: Path) -> bool:
+    """Write atomically if the entries or header changed (dates aside); True if written."""
+    new = render(po)
+    if path.exists():
+        try:
+            old = read(path)
+        except CatalogError:
+            old = None
+        if old is not None and _comparable(render(old)) == _comparable(new):
+            return False
+    write_atomic(path, new)
+    return True
+
+
+def _comparable(text: str) -> str:
+    return "\n".join(l for l in text.splitlines() if not any(l.startswith(f'"{h}:') for h in DATE_HEADERS))
+
+
+def _now() -> str:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = datetime.fromtimestamp(int(epoch) if epoch else time.time(), tz=timezone.utc)
+    return moment.strftime("%Y-%m-%d %H:%M%z")
+
+
+# -- the template -------------------------------------------------------------------------------
+
+def make_template(segments: list[Segment], source: str, project: str) -> polib.POFile:
+    """A .pot for a document, entries in document order."""
+    pot = polib.POFile(wrapwidth=WRAP)
+    pot.header = f"Translation template for {project}.\nMade by publish from {source}; do not edit by hand."
+    pot.metadata = _header(project, None)
+    for seg in segments:
+        entry = polib.POEntry(msgctxt=seg.context, msgid=seg.text, msgstr="",
+                              occurrences=[(source, str(seg.line))], comment="\n".join(seg.comments))
+        if "%" in seg.text:
+            # Babel and xgettext flag any "70% of" as python-format; msgfmt would then reject
+            # translations that reorder it.
+            entry.flags.append("no-python-format")
+        pot.append(entry)
+    return pot
+
+
+def _header(project: str, tag: str | None) -> dict[str, str]:
+    header = {
+        "Project-Id-Version": project,
+        "Report-Msgid-Bugs-To": "",
+        "POT-Creation-Date": _now(),
+        "PO-Revision-Date": _now() if tag else "YEAR-MO-DA HO:MI+ZONE",
+        "Last-Translator": "",
+        "Language-Team": "",
+        "Language": gettext_language(tag) if tag else "",
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+    }
+    if tag:
+        header["Plural-Forms"] = plural_forms(tag)
+    header["Generated-By"] = "publish"
+    return header
+
+
+def gettext_language(tag: str) -> str:
+    """The gettext form of a BCP 47 tag: es-419 -> es_419, zh-Hans -> zh_Hans."""
+    return str(Locale.parse(tag, sep="-"))
+
+
+def plural_forms(tag: str) -> str:
+    return get_plural(Locale.parse(tag, sep="-")).plural_forms
+
+
+# -- merging ------------------------------------------------------------------------------------
+
+@dataclass
+class MergeReport:
+    kept: int = 0
+    moved: int = 0
+    fuzzy: int = 0
+    obsoleted: int = 0
+    new: int = 0
+
+
+def merge(template: polib.POFile, old: polib.POFile | None, tag: str) -> tuple[polib.POFile, MergeReport]:
+    """Merge ``old`` translations into a fresh copy of ``template``, keyed on msgctxt, losing nothing.
+
+    - same context, same source: the translation is kept as it is;
+    - the same source text elsewhere (a moved unit): its translation is kept;
+    - same context, changed source: the old translation, fuzzy, with ``#|`` previous msgid;
+    - a new unit resembling a vanished one (split, merged, rewritten and moved): a fuzzy suggestion;
+    - every old translation not carried over as it was stays as an obsolete entry (``#~``).
+    """
+    report = MergeReport()
+    po = polib.POFile(wrapwidth=WRAP)
+    po.header = old.header if old is not None and old.header else template.header.replace(
+        "Translation template", "Translation")
+    po.metadata = dict(old.metadata) if old is not None else _header(template.metadata["Project-Id-Version"], tag)
+    po.metadata["POT-Creation-Date"] = template.metadata.get("POT-Creation-Date", _now())
+    po.metadata["Language"] = gettext_language(tag)
+    po.metadata.setdefault("Plural-Forms", plural_forms(tag))
+
+    olds = [e for e in old if e.msgid] if old is not None else []
+    active = {(e.msgctxt, e.msgid): e for e in olds if not e.obsolete}
+    by_context = {e.msgctxt: e for e in olds if not e.obsolete}
+    by_text: dict[str, list[polib.POEntry]] = {}
+    for e in olds:
+        if e.msgstr:
+            by_text.setdefault(e.msgid, []).append(e)
+    carried: set[int] = set()    # ids of old entries whose translation now lives unchanged in an entry
+    suggested: set[int] = set()  # ids of old entries offered as a fuzzy suggestion
+
+    fresh = []
+    for tmpl in template:
+        entry = polib.POEntry(msgctxt=tmpl.msgctxt, msgid=tmpl.msgid, msgstr="", occurrences=list(tmpl.occurrences),
+                              comment=tmpl.comment, flags=[f for f in tmpl.flags if f != "fuzzy"])
+        fresh.append(entry)
+        same = active.get((tmpl.msgctxt, tmpl.msgid))
+        if same is not None:
+            _take(entry, same, keep_fuzzy=True)
+            carried.add(id(same))
+            report.kept += bool(same.msgstr)
+            continue
+        moved = next((e for e in by_text.get(tmpl.msgid, []) if not e.obsolete and id(e) not in carried), None) \
+            or next((e for e in by_text.get(tmpl.msgid, []) if id(e) not in carried), None)
+        if moved is not None:
+            _take(entry, moved, keep_fuzzy=True)
+            carried.add(id(moved))
+            report.moved += 1
+    # Second pass: fuzzy suggestions for what is still untranslated.
+    for entry in fresh:
+        if entry.msgstr:
+            continue
+        previous = by_context.get(entry.msgctxt)
+        if previous is not None and previous.msgstr and id(previous) not in carried:
+            _suggest(entry, previous)
+            suggested.add(id(previous))
+            report.fuzzy += 1
+            continue
+        # A split unit may take the same suggestion twice, hence no exclusion of suggested ones.
+        candidates = [e for e in olds if e.msgstr and id(e) not in carried]
+        best = _most_similar(entry.msgid, candidates)
+        if best is not None:
+            _suggest(entry, best)
+            suggested.add(id(best))
+            report.fuzzy += 1
+        else:
+            report.new += 1
+    for entry in fresh:
+        po.append(entry)
+    # Whatever was not carried over unchanged stays, obsolete, so no translation is ever lost.
+    current = {(e.msgctxt, e.msgid) for e in fresh}
+    for e in sorted((e for e in olds if e.msgstr and id(e) not in carried and id(e) not in suggested),
+                    key=lambda e: (e.msgctxt or "", e.msgid)):
+        if (e.msgctxt, e.msgid) in current:
+            continue
+        ghost = polib.POEntry(msgctxt=e.msgctxt, msgid=e.msgid, msgstr=e.msgstr, obsolete=True,
+                              flags=list(e.flags), tcomment=e.tcomment)
+        po.append(ghost)
+        report.obsoleted += not e.obsolete
+    return po, report
+
+
+def _take(entry: polib.POEntry, old: polib.POEntry, keep_fuzzy: bool) -> None:
+    entry.msgstr = old.msgstr
+    entry.tcomment = old.tcomment
+    if keep_fuzzy and "fuzzy" in old.flags:
+        entry.flags.append("fuzzy")
+        entry.previous_msgid = old.previous_msgid
+        entry.previous_msgctxt = old.previous_msgctxt
+    mt = [line for line in (old.comment or "").splitlines() if line.startswith("Machine translation")]
+    if mt and "fuzzy" in old.flags:
+        entry.comment = "\n".join(filter(None, [entry.comment, *mt]))
+
+
+def _suggest(entry: polib.POEntry, old: polib.POEntry) -> None:
+    entry.msgstr = old.msgstr
+    entry.tcomment = old.tcomment
+    entry.flags.append("fuzzy")
+    entry.previous_msgid = old.previous_msgid if "fuzzy" in old.flags and old.previous_msgid else old.msgid
+    if old.msgctxt != entry.msgctxt:
+        entry.previous_msgctxt = old.msgctxt
+
+
+def _most_similar(text: str, candidates: list[polib.POEntry]) -> polib.POEntry | None:
+    best, score = None, SIMILARITY
+    for candidate in candidates:
+        matcher = difflib.SequenceMatcher(None, text, candidate.msgid, autojunk=False)
+        if matcher.real_quick_ratio() < score or matcher.quick_ratio() < score:
+            continue
+        ratio = matcher.ratio()
+        if ratio >= score:
+            best, score = candidate, ratio
+    return best
+
+
+# -- statistics ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Stats:
+    translated: int
+    fuzzy: int
+    untranslated: int
+    obsolete: int
+
+    @property
+    def total(self) -> int:
+        return self.translated + self.fuzzy + self.untranslated
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.translated / self.total if self.total else 100.0
+
+
+def stats(po: polib.POFile) -> Stats:
+    live = [e for e in po if not e.obsolete and e.msgid]
+    fuzzy = sum(1 for e in live if "fuzzy" in e.flags)
+    translated = sum(1 for e in live if e.msgstr and "fuzzy" not in e.flags)
+    return Stats(translated, fuzzy, len(live) - fuzzy - translated, sum(1 for e in po if e.obsolete))

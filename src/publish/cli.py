@@ -1,0 +1,185 @@
+"""The ``publish`` command: a thin layer over the library. Exit 0 ok, 1 error, 2 usage error."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import signal
+import sys
+from pathlib import Path
+
+from . import __version__
+from .errors import PublishError
+
+log = logging.getLogger("publish")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    _configure_logging(args.quiet, args.verbose)
+    signal.signal(signal.SIGTERM, _terminate)
+    try:
+        return args.run(args) or 0
+    except PublishError as exc:
+        print(f"error: {exc}" if "\n" not in str(exc) else f"errors:\n{exc}", file=sys.stderr)
+        return exc.exit_status
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+def _terminate(signum, frame):
+    # Turn SIGTERM into an exception so that temporary files are removed on the way out.
+    raise KeyboardInterrupt
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="publish", description="Multilingual document publishing.")
+    parser.add_argument("--version", action="version", version=f"publish {__version__}")
+    parser.add_argument("--project", type=Path, help="the project file (default: publish.toml here or above)")
+    parser.add_argument("-q", "--quiet", action="store_true", default=bool(os.environ.get("CI")),
+                        help="only warnings and errors (the default when CI is set)")
+    parser.add_argument("-v", "--verbose", action="store_true")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = commands.add_parser("build", help="build every edition that changed")
+    p.add_argument("--lang", action="append", help="only this language (repeatable)")
+    p.add_argument("--format", action="append", choices=["html", "epub", "pdf"], help="only this format (repeatable)")
+    p.add_argument("--release", action="store_true", help="refuse provisional data and incomplete translations")
+    p.add_argument("--jobs", "-j", type=int, help="parallel renderers (default: the number of cores)")
+    p.set_defaults(run=_build)
+
+    p = commands.add_parser("update-po", help="re-extract the templates and merge them into every catalog")
+    p.set_defaults(run=_update_po)
+
+    p = commands.add_parser("stats", help="translated / fuzzy / untranslated / obsolete per language")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.set_defaults(run=_stats)
+
+    p = commands.add_parser("pot", help="write the translation template of a Markdown file")
+    p.add_argument("source", type=Path)
+    p.add_argument("-o", "--output", type=Path, required=True)
+    p.set_defaults(run=_pot)
+
+    p = commands.add_parser("apply", help="write the translated Markdown of a file with a catalog")
+    p.add_argument("source", type=Path)
+    p.add_argument("po", type=Path)
+    p.add_argument("-o", "--output", type=Path, required=True)
+    p.set_defaults(run=_apply)
+
+    p = commands.add_parser("mt", help="pre-fill untranslated entries by machine translation (marked fuzzy)")
+    p.add_argument("--lang", required=True)
+    p.add_argument("--engine", required=True)
+    p.add_argument("--endpoint", help="the engine's URL (e.g. a LibreTranslate server)")
+    p.add_argument("--doc", help="only this document")
+    p.add_argument("--batch", type=int, default=20)
+    p.add_argument("--timeout", type=float, default=20.0)
+    p.set_defaults(run=_mt)
+    return parser
+
+
+def _configure_logging(quiet: bool, verbose: bool) -> None:
+    level = logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    for noisy in ("weasyprint", "fontTools", "PIL"):
+        logging.getLogger(noisy).setLevel(logging.ERROR)
+
+
+def _project(args):
+    from .project import load_project
+    return load_project(args.project)
+
+
+def _build(args) -> int:
+    from .build import BuildOptions, build
+    project = _project(args)
+    result = build(project, BuildOptions(languages=args.lang, formats=args.format, release=args.release,
+                                         jobs=args.jobs))
+    for error in result.errors:
+        print(f"error: {error}", file=sys.stderr)
+    log.info("%d built, %d up to date, %d failed", len(result.built), len(result.up_to_date), len(result.errors))
+    return 0 if result.ok else 1
+
+
+def _update_po(args) -> int:
+    from .build import _load_sources
+    from .update import update_catalogs
+    project = _project(args)
+    result = update_catalogs(project, _load_sources(project))
+    for path in result.written:
+        log.info("wrote %s", path.relative_to(project.root))
+    return 0
+
+
+def _stats(args) -> int:
+    from . import catalog
+    project = _project(args)
+    rows = []
+    for lang in project.targets:
+        for doc in [d.id for d in project.documents] + ["templates"]:
+            path = project.translations_dir / lang.code / f"{doc}.po"
+            if not path.exists():
+                continue
+            s = catalog.stats(catalog.read(path))
+            rows.append({"language": lang.code, "catalog": doc, "translated": s.translated, "fuzzy": s.fuzzy,
+                         "untranslated": s.untranslated, "obsolete": s.obsolete, "total": s.total,
+                         "percent": round(s.percent, 1)})
+    if args.format == "json":
+        print(json.dumps(rows, indent=1))
+    else:
+        print(f"{'language':<9}{'catalog':<16}{'translated':>11}{'fuzzy':>7}{'untransl.':>10}{'obsolete':>9}{'%':>7}")
+        for r in rows:
+            print(f"{r['language']:<9}{r['catalog']:<16}{r['translated']:>11}{r['fuzzy']:>7}{r['untranslated']:>10}"
+                  f"{r['obsolete']:>9}{r['percent']:>7.1f}")
+    return 0
+
+
+def _pot(args) -> int:
+    from . import catalog, segments, source
+    from .fsutil import write_atomic
+    src = source.load(args.source)
+    pot = catalog.make_template(segments.segment(src.ast, src.text), args.source.as_posix(), args.source.stem)
+    write_atomic(args.output, catalog.render(pot))
+    return 0
+
+
+def _apply(args) -> int:
+    from . import catalog, pandoc, source
+    from .apply import apply
+    from .fsutil import write_atomic
+    src = source.load(args.source)
+    po = catalog.read(args.po)
+    tag = po.metadata.get("Language", "").replace("_", "-") or "und"
+    doc, report = apply(src.ast, po, tag, args.po)
+    text = pandoc.convert(doc, ["-t", "markdown", "--standalone", "--wrap=none"], path=args.source)
+    write_atomic(args.output, text)
+    log.info("%d of %d units translated", report.translated, report.total)
+    return 0
+
+
+def _mt(args) -> int:
+    from .mt import prefill
+    project = _project(args)
+    results = prefill(project, args.lang, args.engine, endpoint=args.endpoint, doc=args.doc,
+                      batch=args.batch, timeout=args.timeout)
+    failed = 0
+    for result in results:
+        log.info("%s: %d translated (fuzzy), %d rejected, %d left", result.path.relative_to(project.root),
+                 result.filled, len(result.rejected), result.left)
+        for problem in result.rejected:
+            print(f"warning: {problem}", file=sys.stderr)
+        if result.error:
+            print(f"error: {result.error}", file=sys.stderr)
+            failed += 1
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,167 @@
+"""An edition: one document in one language, translated, with figures drawn and notes resolved.
+
+source AST -> apply catalog -> draw charts -> citeproc -> Edition (what every renderer takes)
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import catalog as catalogs
+from . import figures, i18n, pandoc
+from .apply import ApplyReport, apply
+from .errors import SourceError
+from .project import Document, Language, Project
+from .segments import pandoc_text
+from .source import Source, check_citations
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class TocEntry:
+    level: int
+    id: str
+    text: str
+    children: list["TocEntry"] = field(default_factory=list)
+
+
+@dataclass
+class Edition:
+    document: Document
+    language: Language
+    ast: dict                                   # resolved: translated, charts drawn, notes made
+    svgs: dict[str, str] = field(default_factory=dict)   # file name under figures/ -> SVG text
+    provisional: list[str] = field(default_factory=list)  # ids of charts drawn from unverified data
+    report: ApplyReport | None = None
+
+    @property
+    def meta(self) -> dict:
+        return self.ast.get("meta", {})
+
+    def meta_text(self, key: str) -> str:
+        value = self.meta.get(key)
+        if value is None:
+            return ""
+        if value["t"] == "MetaString":
+            return value["c"]
+        return pandoc_text(value["c"]).strip()
+
+    @property
+    def title(self) -> str:
+        return self.meta_text("title")
+
+    @property
+    def short_title(self) -> str:
+        return self.meta_text("short-title") or self.title
+
+    def toc(self, depth: int = 2) -> list[TocEntry]:
+        """The headings down to ``depth`` as a tree."""
+        roots: list[TocEntry] = []
+        stack: list[TocEntry] = []
+        for block in self.ast["blocks"]:
+            if block["t"] != "Header" or block["c"][0] > depth or not block["c"][1][0]:
+                continue
+            entry = TocEntry(block["c"][0], block["c"][1][0], pandoc_text(block["c"][2]).strip())
+            while stack and stack[-1].level >= entry.level:
+                stack.pop()
+            (stack[-1].children if stack else roots).append(entry)
+            stack.append(entry)
+        return roots
+
+
+def prepare(project: Project, document: Document, language: Language, source: Source) -> Edition:
+    check_citations(source, document.bibliography)
+    report = None
+    if language.code == project.source_language:
+        ast = copy.deepcopy(source.ast)
+        ast["meta"]["lang"] = _meta_str(language.tag)
+    else:
+        po_path = project.catalog_path(document, language)
+        po = catalogs.read(po_path) if po_path.exists() else None
+        ast, report = apply(source.ast, po, language.tag, po_path)
+    translations = i18n.load_translations(project.translations_dir / language.code / f"{i18n.DOMAIN}.po")
+    env = i18n.environment(project.templates_dir, language.tag, translations)
+    edition = Edition(document, language, ast, report=report)
+    _draw_charts(edition, source.path, project, env, translations)
+    edition.ast = _citeproc(edition.ast, document, language, source.path)
+    edition.ast["meta"]["lang"] = _meta_str(language.tag)
+    return edition
+
+
+def _meta_str(value: str) -> dict:
+    return {"t": "MetaString", "c": value}
+
+
+def _draw_charts(edition: Edition, source_path: Path, project: Project, env, translations) -> None:
+    number = 0
+
+    def visit(blocks: list) -> None:
+        nonlocal number
+        for index, block in enumerate(blocks):
+            if block["t"] == "Div" and "chart" in block["c"][0][1]:
+                number += 1
+                blocks[index] = _chart_figure(block, number, edition, source_path, project, env, translations)
+            elif block["t"] in ("Div", "BlockQuote"):
+                visit(block["c"][1] if block["t"] == "Div" else block["c"])
+
+    visit(edition.ast["blocks"])
+    if edition.provisional:
+        log.warning("%s (%s): provisional data in %s: not yet verified against the published source",
+                    edition.document.id, edition.language.code, ", ".join(edition.provisional))
+
+
+def _chart_figure(div: dict, number: int, edition: Edition, source_path: Path, project: Project, env,
+                  translations) -> dict:
+    (ident, classes, attrs), content = div["c"]
+    options = dict(attrs)
+    if not ident:
+        raise SourceError("a chart needs an id, as in ::: {#fig-name .chart data=...}", source_path)
+    data_path = (source_path.parent / options.get("data", "")).resolve()
+    if "data" not in options or not data_path.is_relative_to(project.root.resolve()):
+        raise SourceError(f"chart {ident}: data must name a CSV file inside the project", source_path)
+    y = [c.strip() for c in options["y"].split(",")] if "y" in options else None
+    data = figures.read_chart_data(data_path, options.get("x"), y, source_path)
+    if data.provisional:
+        edition.provisional.append(ident)
+    caption_blocks = [b for b in content if b["t"] in ("Para", "Plain")][:1]
+    rest = [b for b in content if b not in caption_blocks]
+    caption_inlines = caption_blocks[0]["c"] if caption_blocks else []
+    title = pandoc_text(caption_inlines).strip()
+    svg = i18n.render(env, "figures/chart.svg.j2", id=ident, g=figures.layout(data), title=title,
+                      label_x=options.get("label-x", ""), label_y=options.get("label-y", ""),
+                      legend={name: options.get(f"label-{name}", name) for name in data.series},
+                      value_format=options.get("format"), unit=options.get("unit", ""), provisional=data.provisional,
+                      font=_chart_font(edition.language))
+    filename = f"{ident}.svg"
+    edition.svgs[filename] = svg
+    label = translations.gettext("Figure %(number)s") % {"number": number}
+    caption = [{"t": "Plain", "c": [{"t": "Span", "c": [["", ["figure-label"], []], [{"t": "Str", "c": label}]]},
+                                    {"t": "Space"}, *caption_inlines]}]
+    image = {"t": "Image", "c": [[f"{ident}-chart", [], []], copy.deepcopy(caption_inlines),
+                                 [f"figures/{filename}", ""]]}
+    body = [{"t": "Plain", "c": [image]}]
+    if rest:
+        body.append({"t": "Div", "c": [["", ["figure-source"], []], rest]})
+    figure_classes = ["chart"] + (["provisional"] if data.provisional else [])
+    return {"t": "Figure", "c": [[ident, figure_classes, []], [None, caption], body]}
+
+
+def _chart_font(language: Language) -> str:
+    cjk = "Noto Sans CJK SC" if language.tag.startswith("zh") else None
+    return ", ".join(f for f in ("Noto Sans", cjk, "sans-serif") if f)
+
+
+def _citeproc(ast: dict, document: Document, language: Language, source_path: Path) -> dict:
+    """Resolve citations into notes with the edition's CSL style and locale."""
+    csl = language.csl or document.csl
+    args = ["-t", "json", "--citeproc", "-M", f"lang={language.csl_locale}", "-M", "suppress-bibliography=true"]
+    if csl:
+        args += ["--csl", str(csl)]
+    if document.bibliography:
+        args += ["--bibliography", str(document.bibliography)]
+    return json.loads(pandoc.convert(ast, args, path=source_path))

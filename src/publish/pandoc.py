@@ -1,0 +1,84 @@
+"""The one place that runs pandoc (the binary shipped by pypandoc-binary)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from functools import cache
+from pathlib import Path
+
+import pypandoc
+
+from .errors import RenderError, SourceError
+
+CODEC = Path(__file__).with_name("codec.lua")
+API_VERSION = [1, 23, 1, 1]
+MARKDOWN = "markdown"
+
+
+@cache
+def executable() -> str:
+    return pypandoc.get_pandoc_path()
+
+
+@cache
+def version() -> str:
+    return pypandoc.get_pandoc_version()
+
+
+def run(args: list[str], input: bytes | None = None, path: Path | None = None) -> bytes:
+    """Run pandoc; a failure becomes a RenderError naming ``path`` (the input concerned)."""
+    result = subprocess.run([executable(), *args], input=input, capture_output=True)
+    if result.returncode != 0:
+        detail = result.stderr.decode("utf-8", "replace").strip()
+        raise RenderError(f"pandoc failed: {detail}", path)
+    return result.stdout
+
+
+def read_markdown(path: Path) -> dict:
+    """Parse a Markdown file into pandoc's AST (as JSON data)."""
+    try:
+        text = path.read_bytes()
+        text.decode("utf-8")
+    except FileNotFoundError:
+        raise SourceError("source file not found", path) from None
+    except UnicodeDecodeError as exc:
+        line = text[:exc.start].count(b"\n") + 1
+        raise SourceError(f"not UTF-8 text (byte {exc.object[exc.start]:#x})", path, line) from None
+    try:
+        return json.loads(run(["-f", MARKDOWN, "-t", "json"], input=text, path=path))
+    except RenderError as exc:
+        raise SourceError(exc.message, path) from None
+
+
+def document(blocks: list, meta: dict | None = None) -> dict:
+    return {"pandoc-api-version": API_VERSION, "meta": meta or {}, "blocks": blocks}
+
+
+def convert(doc: dict, args: list[str], path: Path | None = None) -> bytes:
+    """Feed an AST to pandoc with the given output arguments."""
+    return run(["-f", "json", *args], input=json.dumps(doc).encode(), path=path)
+
+
+def read_many(texts: list[str]) -> list[dict | str]:
+    """Parse many Markdown snippets in one process: each becomes a document, or an error message."""
+    return _codec("read", texts, decode=True)
+
+
+def write_many(docs: list[dict]) -> list[str | None]:
+    """Write many documents as Markdown in one process."""
+    return _codec("write", [json.dumps(d) for d in docs], decode=False)
+
+
+def _codec(op: str, items: list[str], decode: bool) -> list:
+    if not items:
+        return []
+    request = json.dumps({"op": op, "items": items}).encode()
+    raw = json.loads(run(["lua", str(CODEC)], input=request))
+    out: list = []
+    for item in raw:
+        if isinstance(item, dict):
+            out.append(str(item.get("error", "unknown error")))
+        else:
+            out.append(json.loads(item) if decode else item)
+    return out

@@ -1,0 +1,276 @@
+"""The project file (``publish.toml``): documents, languages and formats, validated as a whole."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+
+from .errors import ConfigError, collect
+
+PROJECT_FILE = "publish.toml"
+KNOWN_FORMATS = ("html", "epub", "pdf")
+PAGE_SIZES = ("A4", "Letter")
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str                 # directory name under translations/ and build/
+    tag: str                  # BCP 47 tag: lang attributes, dc:language, PDF /Lang
+    csl_locale: str           # CSL locale for citeproc (pandoc has no es-419, hence es-MX)
+    name: str                 # the language's name in itself, from Babel's locale data
+    csl: Path | None = None   # a CSL style of its own, else the document's
+    min_completeness: float = 0.0
+    hyphenate: bool = True
+
+    @property
+    def babel_locale(self) -> Locale:
+        return Locale.parse(self.tag, sep="-")
+
+
+@dataclass(frozen=True)
+class Document:
+    id: str
+    source: Path
+    bibliography: Path | None
+    csl: Path | None
+
+
+@dataclass(frozen=True)
+class PdfSettings:
+    page_size: str = "A4"
+    bleed: bool = False
+
+
+@dataclass
+class Project:
+    root: Path
+    path: Path
+    source_language: str
+    documents: list[Document]
+    languages: list[Language]
+    formats: list[str]
+    pdf: PdfSettings = field(default_factory=PdfSettings)
+
+    @property
+    def build_dir(self) -> Path:
+        return self.root / "build"
+
+    @property
+    def translations_dir(self) -> Path:
+        return self.root / "translations"
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.root / "templates"
+
+    @property
+    def source(self) -> Language:
+        return next(lang for lang in self.languages if lang.code == self.source_language)
+
+    @property
+    def targets(self) -> list[Language]:
+        return [lang for lang in self.languages if lang.code != self.source_language]
+
+    def language(self, code: str) -> Language:
+        for lang in self.languages:
+            if lang.code == code:
+                return lang
+        raise ConfigError(f"unknown language {code!r}; the project has "
+                          f"{', '.join(lang.code for lang in self.languages)}", self.path)
+
+    def document(self, doc_id: str) -> Document:
+        for doc in self.documents:
+            if doc.id == doc_id:
+                return doc
+        raise ConfigError(f"unknown document {doc_id!r}", self.path)
+
+    def catalog_path(self, doc: Document | str, lang: Language | str | None = None) -> Path:
+        """``translations/<doc>.pot`` for the template, ``translations/<lang>/<doc>.po`` for a language."""
+        doc_id = doc if isinstance(doc, str) else doc.id
+        if lang is None:
+            return self.translations_dir / f"{doc_id}.pot"
+        code = lang if isinstance(lang, str) else lang.code
+        return self.translations_dir / code / f"{doc_id}.po"
+
+
+def find_project(start: Path | None = None) -> Path:
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / PROJECT_FILE).is_file():
+            return folder / PROJECT_FILE
+    raise ConfigError(f"no {PROJECT_FILE} in {here} or any folder above it", here / PROJECT_FILE)
+
+
+def load_project(path: Path | None = None) -> Project:
+    path = (path or find_project()).resolve()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError("project file not found", path) from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"not UTF-8 text ({exc.reason})", path) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"\(at line (\d+), column \d+\)", str(exc))
+        line = int(match.group(1)) if match else None
+        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        raise ConfigError(f"invalid TOML: {message}", path, line) from None
+    return _Validator(path, text, data).project()
+
+
+class _Validator:
+    """Checks every option, collects every problem, then reports them together."""
+
+    def __init__(self, path: Path, text: str, data: dict):
+        self.path, self.root, self.data = path, path.parent, data
+        self.lines = text.splitlines()
+        self.errors: list[ConfigError] = []
+
+    def project(self) -> Project:
+        settings = self._table(self.data, "project", None, 0)
+        formats = settings.get("formats", list(KNOWN_FORMATS))
+        if not isinstance(formats, list) or any(f not in KNOWN_FORMATS for f in formats):
+            self._error(f"formats must be a list drawn from {', '.join(KNOWN_FORMATS)}; found {formats!r}",
+                        "project", 0, "formats")
+            formats = list(KNOWN_FORMATS)
+        documents = [self._document(i, d) for i, d in enumerate(self._array("documents"))]
+        languages = [self._language(i, d) for i, d in enumerate(self._array("languages"))]
+        source_language = settings.get("source-language", "en")
+        if languages and all(l is None or l.code != source_language for l in languages):
+            self._error(f"source-language {source_language!r} is not one of the [[languages]]",
+                        "project", 0, "source-language")
+        for kind, items in (("documents", documents), ("languages", languages)):
+            ids = [getattr(item, "id", None) or getattr(item, "code", None) for item in items if item]
+            for dup in sorted({i for i in ids if ids.count(i) > 1}):
+                self._error(f"{kind} {dup!r} is declared twice", kind, 0, None)
+        pdf = self._pdf(self._table(self.data, "pdf", None, 0))
+        collect(self.errors)
+        return Project(root=self.root, path=self.path, source_language=source_language,
+                       documents=documents, languages=languages, formats=formats, pdf=pdf)
+
+    # -- pieces -------------------------------------------------------------------------------
+
+    def _document(self, index: int, table: dict) -> Document | None:
+        doc_id = self._string(table, "id", "documents", index, pattern=r"[a-z0-9][a-z0-9-]*")
+        source = self._file(table, "source", "documents", index, required=True)
+        bibliography = self._file(table, "bibliography", "documents", index)
+        csl = self._file(table, "csl", "documents", index)
+        self._unknown(table, {"id", "source", "bibliography", "csl"}, "documents", index)
+        if doc_id is None or source is None:
+            return None
+        return Document(id=doc_id, source=source, bibliography=bibliography, csl=csl)
+
+    def _language(self, index: int, table: dict) -> Language | None:
+        code = self._string(table, "code", "languages", index, pattern=r"[a-z]{2,3}")
+        tag = self._string(table, "tag", "languages", index)
+        name = None
+        if tag is not None:
+            try:
+                locale = Locale.parse(tag, sep="-")
+                name = locale.get_display_name(locale)
+            except (ValueError, UnknownLocaleError):
+                self._error(f"tag {tag!r} is not a BCP 47 tag Babel knows", "languages", index, "tag")
+        name = table.get("name", name)
+        csl_locale = table.get("csl-locale", tag)
+        completeness = table.get("min-completeness", 0)
+        if not isinstance(completeness, (int, float)) or not 0 <= completeness <= 100:
+            self._error(f"min-completeness must be a percentage from 0 to 100; found {completeness!r}",
+                        "languages", index, "min-completeness")
+            completeness = 0
+        hyphenate = table.get("hyphenate", True)
+        csl = self._file(table, "csl", "languages", index)
+        self._unknown(table, {"code", "tag", "name", "csl-locale", "min-completeness", "csl", "hyphenate"},
+                      "languages", index)
+        if code is None or tag is None or name is None:
+            return None
+        return Language(code=code, tag=tag, csl_locale=csl_locale, name=name, csl=csl,
+                        min_completeness=float(completeness), hyphenate=bool(hyphenate))
+
+    def _pdf(self, table: dict) -> PdfSettings:
+        size = table.get("page-size", "A4")
+        if size not in PAGE_SIZES:
+            self._error(f"page-size must be one of {', '.join(PAGE_SIZES)}; found {size!r}", "pdf", 0, "page-size")
+            size = "A4"
+        bleed = table.get("bleed", False)
+        if not isinstance(bleed, bool):
+            self._error(f"bleed must be true or false; found {bleed!r}", "pdf", 0, "bleed")
+            bleed = False
+        return PdfSettings(page_size=size, bleed=bleed)
+
+    # -- helpers ------------------------------------------------------------------------------
+
+    def _table(self, data: dict, key: str, index: int | None, default_index: int) -> dict:
+        value = data.get(key, {})
+        if not isinstance(value, dict):
+            self._error(f"[{key}] must be a table", key, default_index, None)
+            return {}
+        return value
+
+    def _array(self, key: str) -> list[dict]:
+        value = self.data.get(key)
+        if not value:
+            self._error(f"at least one [[{key}]] table is required", key, 0, None)
+            return []
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            self._error(f"{key} must be written as [[{key}]] tables", key, 0, None)
+            return []
+        return value
+
+    def _string(self, table: dict, key: str, section: str, index: int, pattern: str | None = None) -> str | None:
+        value = table.get(key)
+        if not isinstance(value, str) or not value:
+            self._error(f"{key} is required and must be a string", section, index, key if key in table else None)
+            return None
+        if pattern and not re.fullmatch(pattern, value):
+            self._error(f"{key} {value!r} must match {pattern}", section, index, key)
+            return None
+        return value
+
+    def _file(self, table: dict, key: str, section: str, index: int, required: bool = False) -> Path | None:
+        value = table.get(key)
+        if value is None:
+            if required:
+                self._error(f"{key} is required", section, index, None)
+            return None
+        path = (self.root / str(value)).resolve()
+        if not path.is_relative_to(self.root.resolve()):
+            self._error(f"{key} {value!r} points outside the project", section, index, key)
+            return None
+        if not path.is_file():
+            self._error(f"{key} {value!r}: no such file", section, index, key)
+            return None
+        return path
+
+    def _unknown(self, table: dict, known: set[str], section: str, index: int) -> None:
+        for key in sorted(set(table) - known):
+            self._error(f"unknown option {key!r} (known: {', '.join(sorted(known))})", section, index, key)
+
+    def _error(self, message: str, section: str, index: int, key: str | None) -> None:
+        self.errors.append(ConfigError(message, self.path, self._line(section, index, key)))
+
+    def _line(self, section: str, index: int, key: str | None) -> int:
+        """The line of ``key`` in the index-th ``[section]``/``[[section]]`` table (TOML keeps no positions)."""
+        header = re.compile(r"\s*\[\[?\s*" + re.escape(section) + r"\s*\]\]?\s*(#.*)?$")
+        seen, start = -1, None
+        for number, line in enumerate(self.lines, 1):
+            if header.match(line):
+                seen += 1
+                if seen == index:
+                    start = number
+                    break
+        if start is None:
+            return 1
+        if key is None:
+            return start
+        for number in range(start, len(self.lines)):
+            line = self.lines[number]
+            if line.lstrip().startswith("["):
+                break
+            if re.match(r"\s*" + re.escape(key) + r"\s*=", line):
+                return number + 1
+        return start

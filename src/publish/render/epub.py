@@ -1,0 +1,50 @@
+"""The EPUB 3 edition, written by pandoc with the shared stylesheet and metadata template."""
+
+from __future__ import annotations
+
+import copy
+import json
+import tempfile
+import uuid
+from pathlib import Path
+
+from .. import i18n, pandoc
+from ..edition import Edition
+from ..fsutil import write_atomic
+from . import RenderContext, renderer
+from .common import environment, translations
+
+NAMESPACE = uuid.UUID("6f1c3a52-5d0e-4d8a-9a57-2f0f6c1d0b7e")
+
+
+def identifier(doc_id: str, lang: str) -> str:
+    """A stable identifier per document and language (pandoc would draw a random UUID)."""
+    return f"urn:uuid:{uuid.uuid5(NAMESPACE, f'{doc_id}/{lang}')}"
+
+
+@renderer("epub")
+def render_epub(ctx: RenderContext, edition: Edition, out: Path) -> None:
+    env = environment(ctx, edition)
+    ast = copy.deepcopy(edition.ast)
+    meta = ast["meta"]
+    abstract = meta.pop("abstract", None)
+    if abstract and abstract["t"] == "MetaBlocks":
+        heading = {"t": "Header", "c": [1, ["abstract", ["unnumbered"], []],
+                                        [{"t": "Str", "c": translations(ctx, edition).gettext("Abstract")}]]}
+        ast["blocks"] = [heading, *abstract["c"], *ast["blocks"]]
+    meta["identifier"] = {"t": "MetaString", "c": identifier(edition.document.id, edition.language.code)}
+    meta["date"] = {"t": "MetaString", "c": i18n.source_date().date().isoformat()}
+    context = {"edition": edition, "lang": edition.language.tag, "title": edition.title,
+               "description": edition.meta_text("description"), "date": i18n.source_date()}
+    css = i18n.render(env, "epub/epub.css.j2", **context)
+    metadata = i18n.render(env, "epub/metadata.xml.j2", **context)
+    with tempfile.TemporaryDirectory(dir=ctx.project.build_dir / ".cache") as tmp:
+        tmpdir = Path(tmp)
+        (tmpdir / "epub.css").write_text(css, encoding="utf-8")
+        (tmpdir / "metadata.xml").write_text(metadata, encoding="utf-8")
+        target = tmpdir / out.name
+        pandoc.run(["-f", "json", "-t", "epub3", "-o", str(target), "--toc", "--toc-depth=2", "--split-level=1",
+                    "--css", str(tmpdir / "epub.css"), "--epub-metadata", str(tmpdir / "metadata.xml"),
+                    "--resource-path", str(out.parent), "--epub-title-page=true"],
+                   input=json.dumps(ast).encode(), path=out)
+        write_atomic(out, target.read_bytes())

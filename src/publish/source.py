@@ -1,0 +1,72 @@
+"""Source documents: Markdown parsed into pandoc's AST (cached by content), and checked."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from . import pandoc
+from .errors import SourceError, collect
+from .fsutil import digest, write_atomic
+from .segments import citation_keys
+
+
+@dataclass(frozen=True)
+class Source:
+    path: Path
+    text: str
+    ast: dict
+    digest: str
+
+
+def load(path: Path, cache_dir: Path | None = None) -> Source:
+    """Parse ``path``; the AST is cached under ``cache_dir`` keyed on the file's bytes and pandoc's version."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise SourceError("source file not found", path) from None
+    key = digest(raw, pandoc.version())
+    cached = cache_dir / "ast" / f"{key}.json" if cache_dir else None
+    if cached is not None and cached.exists():
+        ast = json.loads(cached.read_bytes())
+    else:
+        ast = pandoc.read_markdown(path)
+        if cached is not None:
+            write_atomic(cached, json.dumps(ast))
+    return Source(path, raw.decode("utf-8"), ast, key)
+
+
+def bibliography_ids(path: Path | None) -> set[str]:
+    if path is None:
+        return set()
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise SourceError(f"invalid YAML: {getattr(exc, 'problem', exc)}", path,
+                          mark.line + 1 if mark else None) from None
+    refs = data.get("references") if isinstance(data, dict) else data
+    if not isinstance(refs, list):
+        raise SourceError("a CSL YAML bibliography holds a list under 'references'", path, 1)
+    return {str(r.get("id")) for r in refs if isinstance(r, dict)}
+
+
+def check_citations(source: Source, bibliography: Path | None) -> None:
+    """Every citation key must name a record of the bibliography."""
+    known = bibliography_ids(bibliography)
+    errors = []
+    for key in sorted(set(citation_keys(source.ast["blocks"])) - known):
+        errors.append(SourceError(f"unknown citation key @{key}: no record with this id in "
+                                  f"{bibliography.name if bibliography else 'the (missing) bibliography'}",
+                                  source.path, line_of(source.text, "@" + key)))
+    collect(errors)
+
+
+def line_of(text: str, needle: str) -> int | None:
+    for number, line in enumerate(text.splitlines(), 1):
+        if needle in line:
+            return number
+    return None

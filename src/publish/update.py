@@ -1,0 +1,64 @@
+"""update-po: extract the templates (.pot) and merge them into every language's catalog."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import __version__
+from . import catalog as catalogs
+from . import i18n, segments
+from .fsutil import digest
+from .project import Project
+from .source import Source
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class UpdateResult:
+    written: list[Path]
+    reports: dict[str, catalogs.MergeReport]
+
+
+def update_catalogs(project: Project, sources: dict[str, Source], only_if_changed: dict | None = None) -> UpdateResult:
+    """Re-extract and merge. With ``only_if_changed`` (a state dict), skip domains whose input is unchanged."""
+    written: list[Path] = []
+    reports: dict[str, catalogs.MergeReport] = {}
+    domains: list[tuple[str, str, callable]] = []
+    for doc in project.documents:
+        source = sources[doc.id]
+        rel = source.path.relative_to(project.root).as_posix()
+        domains.append((doc.id, digest(source.digest, __version__),
+                        lambda source=source, rel=rel: catalogs.make_template(
+                            segments.segment(source.ast, source.text), rel, source.path.stem)))
+    templates_key = i18n_key(project)
+    domains.append((i18n.DOMAIN, templates_key,
+                    lambda: i18n.extract_template(project.templates_dir, i18n.DOMAIN)))
+    for domain, key, make in domains:
+        pot_path = project.translations_dir / f"{domain}.pot"
+        targets = [project.translations_dir / lang.code / f"{domain}.po" for lang in project.targets]
+        state_key = f"pot/{domain}"
+        if only_if_changed is not None and only_if_changed.get(state_key) == key \
+                and pot_path.exists() and all(t.exists() for t in targets):
+            continue
+        template = make()
+        if catalogs.save(template, pot_path):
+            written.append(pot_path)
+        for lang, target in zip(project.targets, targets):
+            old = catalogs.read(target) if target.exists() else None
+            merged, report = catalogs.merge(template, old, lang.tag)
+            reports[f"{lang.code}/{domain}"] = report
+            if catalogs.save(merged, target):
+                written.append(target)
+                log.info("merged %s: %d kept, %d moved, %d fuzzy, %d obsolete, %d new", target.relative_to(project.root),
+                         report.kept, report.moved, report.fuzzy, report.obsoleted, report.new)
+        if only_if_changed is not None:
+            only_if_changed[state_key] = key
+    return UpdateResult(written, reports)
+
+
+def i18n_key(project: Project) -> str:
+    from .fsutil import tree_digest
+    return tree_digest(project.templates_dir)
