@@ -86,18 +86,25 @@ def prepare(project: Project, document: Document, language: Language, source: So
         ast, report = apply(source.ast, po, language.tag, po_path)
     translations = i18n.load_translations(project.translations_dir / language.code / f"{i18n.DOMAIN}.po")
     env = i18n.environment(project.templates_dir, language.tag, translations)
+    ast["blocks"] = _without_comments(ast["blocks"])
     edition = Edition(document, language, ast, report=report)
-    _draw_charts(edition, source.path, project, env, translations)
+    _draw_charts(edition, source.path, project, env)
     edition.ast = _citeproc(edition.ast, document, language, source.path)
     edition.ast["meta"]["lang"] = _meta_str(language.tag)
     return edition
+
+
+def _without_comments(blocks: list) -> list:
+    """Editorial HTML comments in the source are for editors, not readers."""
+    return [b for b in blocks
+            if not (b["t"] == "RawBlock" and b["c"][0] == "html" and b["c"][1].lstrip().startswith("<!--"))]
 
 
 def _meta_str(value: str) -> dict:
     return {"t": "MetaString", "c": value}
 
 
-def _draw_charts(edition: Edition, source_path: Path, project: Project, env, translations) -> None:
+def _draw_charts(edition: Edition, source_path: Path, project: Project, env) -> None:
     number = 0
 
     def visit(blocks: list) -> None:
@@ -105,7 +112,7 @@ def _draw_charts(edition: Edition, source_path: Path, project: Project, env, tra
         for index, block in enumerate(blocks):
             if block["t"] == "Div" and "chart" in block["c"][0][1]:
                 number += 1
-                blocks[index] = _chart_figure(block, number, edition, source_path, project, env, translations)
+                blocks[index] = _chart_figure(block, number, edition, source_path, project, env)
             elif block["t"] in ("Div", "BlockQuote"):
                 visit(block["c"][1] if block["t"] == "Div" else block["c"])
 
@@ -115,8 +122,7 @@ def _draw_charts(edition: Edition, source_path: Path, project: Project, env, tra
                     edition.document.id, edition.language.code, ", ".join(edition.provisional))
 
 
-def _chart_figure(div: dict, number: int, edition: Edition, source_path: Path, project: Project, env,
-                  translations) -> dict:
+def _chart_figure(div: dict, number: int, edition: Edition, source_path: Path, project: Project, env) -> dict:
     (ident, classes, attrs), content = div["c"]
     options = dict(attrs)
     if not ident:
@@ -139,7 +145,7 @@ def _chart_figure(div: dict, number: int, edition: Edition, source_path: Path, p
                       font=_chart_font(edition.language))
     filename = f"{ident}.svg"
     edition.svgs[filename] = svg
-    label = translations.gettext("Figure %(number)s") % {"number": number}
+    label = i18n.render(env, "figures/label.txt.j2", number=number).strip()
     caption = [{"t": "Plain", "c": [{"t": "Span", "c": [["", ["figure-label"], []], [{"t": "Str", "c": label}]]},
                                     {"t": "Space"}, *caption_inlines]}]
     image = {"t": "Image", "c": [[f"{ident}-chart", [], []], copy.deepcopy(caption_inlines),

@@ -26,10 +26,74 @@ def render_pdf(ctx: RenderContext, edition: Edition, out: Path) -> None:
     env = environment(ctx, edition)
     page = i18n.render(env, "pdf/edition.html.j2", pdf=ctx.project.pdf, **page_context(ctx, edition, parts))
     fetcher = ProjectFetcher(ctx.project.root, ctx.project.build_dir)
-    document = HTML(string=page, base_url=out.parent.resolve().as_uri() + "/", url_fetcher=fetcher)
-    data = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=f"{edition.document.id}-{edition.language.code}".encode(),
-                              uncompressed_pdf=False)
-    write_atomic(out, data)
+    html = HTML(string=page, base_url=out.parent.resolve().as_uri() + "/", url_fetcher=fetcher)
+    options = {"pdf_variant": "pdf/ua-1",
+               "pdf_identifier": f"{edition.document.id}-{edition.language.code}".encode()}
+    document = layout_with_notes_in_place(html, options, out)
+    write_atomic(out, document.write_pdf(**options))
+
+
+MAX_PASSES = 4
+BLOCK_TAGS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "figure", "div", "section", "dd", "dt"}
+
+
+def layout_with_notes_in_place(html, options: dict, out: Path):
+    """Lay out the pages so that every note sits on the page of its call.
+
+    WeasyPrint 70 moves notes whose calls are already placed to the next page when it needs room
+    for a later line (to honour widows, orphans or a first line), whatever ``footnote-policy`` says.
+    When that happens, the block whose first line provoked it starts a new page instead, and the
+    pages are laid out again.
+    """
+    for _ in range(MAX_PASSES):
+        document = html.render(**options)
+        pages = [page._page_box for page in document.pages]
+        late = _pages_with_late_notes(pages)
+        if not late:
+            return document
+        for index in late:
+            element = _block_starting_at_page_end(pages[index])
+            if element is None or "break-before" in (element.get("style") or ""):
+                break
+            element.set("style", (element.get("style") or "") + ";break-before: page")
+    log.warning("%s: some notes could not be kept on the page of their call", out)
+    return document
+
+
+def _pages_with_late_notes(pages) -> list[int]:
+    from weasyprint.formatting_structure import boxes
+
+    call_page, body_page = {}, {}
+    for index, page in enumerate(pages):
+        for box in page.children[0].descendants():
+            if getattr(box, "element_tag", "").endswith("::footnote-call"):
+                call_page.setdefault(id(box.element), index)
+        for area in page.children:
+            if isinstance(area, boxes.FootnoteAreaBox):
+                for box in area.children:
+                    body_page.setdefault(id(box.element), index)
+    return sorted({call_page[key] for key, index in body_page.items() if call_page.get(key, index) < index})
+
+
+def _block_starting_at_page_end(page):
+    """The element of the block that holds the last line of the page, if it is split across pages."""
+    from weasyprint.formatting_structure import boxes
+
+    last = None
+
+    def visit(box, blocks):
+        nonlocal last
+        if isinstance(box, boxes.LineBox):
+            last = blocks[-1] if blocks else None
+            return
+        if isinstance(box, boxes.BlockBox) and box.element is not None and box.element.tag in BLOCK_TAGS \
+                and not box.element_tag.endswith("::footnote-call"):
+            blocks = [*blocks, box]
+        for child in getattr(box, "children", ()):
+            visit(child, blocks)
+
+    visit(page.children[0], [])
+    return None if last is None else last.element
 
 
 def notes_in_place(node):

@@ -1,0 +1,108 @@
+"""The PDF editions, read back with poppler: text, metadata, fonts, and notes on the page of their call."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import xml.etree.ElementTree as ET
+from statistics import median
+
+import pytest
+import yaml
+
+from .test_html import SECTIONS
+
+TAGS = {"en": "en", "es": "es-419", "pt": "pt-BR", "zh": "zh-Hans"}
+
+
+def pdftotext(path, *args) -> str:
+    return subprocess.run(["pdftotext", *args, str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.fixture(scope="module")
+def english(built):
+    return built.build_dir / "en" / "common-goals.pdf"
+
+
+def test_every_heading_is_in_the_text(built, english):
+    from bs4 import BeautifulSoup
+    soup = BeautifulSoup((built.build_dir / "en" / "common-goals.html").read_text(encoding="utf-8"), "html.parser")
+    text = squash(pdftotext(english))
+    for section in SECTIONS:
+        heading = soup.find(id=section).find(re.compile("h[1-6]")).get_text()
+        assert squash(heading) in text, heading
+
+
+def test_every_reference_url_is_in_the_text(built, english):
+    refs = yaml.safe_load((built.root / "source" / "references.yaml").read_text(encoding="utf-8"))["references"]
+    text = squash(pdftotext(english, "-layout"))   # the default mode drops a URL's own hyphen at a line end
+    for ref in refs:
+        assert squash(ref["URL"]) in text, ref["URL"]
+
+
+@pytest.mark.parametrize("lang", sorted(TAGS))
+def test_metadata_page_size_and_tagging(built, lang):
+    info = subprocess.run(["pdfinfo", str(built.build_dir / lang / "common-goals.pdf")], capture_output=True,
+                          text=True, check=True).stdout
+    assert re.search(r"Title:\s+\S", info)
+    assert "595.276 x 841.89 pts (A4)" in info
+    assert re.search(r"Tagged:\s+yes", info)
+    from pypdf import PdfReader
+    assert PdfReader(built.build_dir / lang / "common-goals.pdf").trailer["/Root"]["/Lang"] == TAGS[lang]
+
+
+@pytest.mark.parametrize("lang", sorted(TAGS))
+def test_fonts_are_embedded_and_subset(built, lang):
+    fonts = subprocess.run(["pdffonts", str(built.build_dir / lang / "common-goals.pdf")], capture_output=True,
+                           text=True, check=True).stdout.splitlines()[2:]
+    assert fonts
+    for line in fonts:
+        name, emb, sub = line.split()[0], line.split()[-5], line.split()[-4]
+        assert (emb, sub) == ("yes", "yes"), line
+        assert "+" in name
+
+
+def test_chinese_uses_only_simplified_chinese_faces(built):
+    fonts = subprocess.run(["pdffonts", str(built.build_dir / "zh" / "common-goals.pdf")], capture_output=True,
+                           text=True, check=True).stdout
+    cjk = [l.split()[0] for l in fonts.splitlines()[2:] if "CJK" in l]
+    assert cjk, "no CJK face embedded"
+    assert all("CJK-SC" in name or "CJKsc" in name or "SC" in name.split("-") for name in cjk), cjk
+
+
+def note_pages(path) -> tuple[dict[int, int], dict[int, int]]:
+    """Page of each note call (small raised digits in the body) and of each note (its "N." marker)."""
+    xml = subprocess.run(["pdftotext", "-bbox-layout", str(path), "-"], capture_output=True, text=True,
+                         check=True).stdout
+    root = ET.fromstring(xml)
+    ns = {"h": "http://www.w3.org/1999/xhtml"}
+    calls: dict[int, int] = {}
+    notes: dict[int, int] = {}
+    for number, page in enumerate(root.iter("{http://www.w3.org/1999/xhtml}page"), 1):
+        words = [(w.text or "", float(w.get("yMin")), float(w.get("yMax")))
+                 for w in page.iter("{http://www.w3.org/1999/xhtml}word")]
+        if not words:
+            continue
+        body = median(h for _, y0, h in ((t, y0, y1 - y0) for t, y0, y1 in words))
+        for line in page.iter("{http://www.w3.org/1999/xhtml}line"):
+            line_words = list(line.findall("h:word", ns))
+            for index, w in enumerate(line_words):
+                text, height = w.text or "", float(w.get("yMax")) - float(w.get("yMin"))
+                if text.isdigit() and height < 0.7 * body:
+                    calls.setdefault(int(text), number)
+                # A note begins with its number, "N.", first on its line; notes come in order.
+                if index == 0 and text == f"{len(notes) + 1}." and height < 0.95 * body:
+                    notes[len(notes) + 1] = number
+    return calls, notes
+
+
+@pytest.mark.parametrize("lang", sorted(TAGS))
+def test_each_note_sits_on_the_page_of_its_call(built, lang):
+    calls, notes = note_pages(built.build_dir / lang / "common-goals.pdf")
+    assert sorted(notes) == list(range(1, 29))
+    misplaced = {n: (calls.get(n), notes[n]) for n in notes if calls.get(n) != notes[n]}
+    assert not misplaced, f"note: (page of call, page of note) {misplaced}"
