@@ -37,8 +37,16 @@ class ApplyReport:
         return 100.0 * self.translated / self.total if self.total else 100.0
 
 
-def apply(doc: dict, po: polib.POFile | None, lang_tag: str, po_path: Path | None = None) -> tuple[dict, ApplyReport]:
-    """A translated copy of ``doc``; units without a usable translation keep the source text."""
+EAST_ASIAN = ("zh", "ja", "ko")
+
+
+def apply(doc: dict, po: polib.POFile | None, lang_tag: str, po_path: Path | None = None,
+          source_tag: str | None = None) -> tuple[dict, ApplyReport]:
+    """A translated copy of ``doc``; units without a usable translation keep the source text.
+
+    With ``source_tag``, a unit left in the source language is marked with it (a span with a lang
+    attribute), so that hyphenation, fonts and screen readers treat it as what it is.
+    """
     translated = copy.deepcopy(doc)
     translated.setdefault("meta", {})["lang"] = {"t": "MetaInlines", "c": [{"t": "Str", "c": lang_tag}]}
     report = ApplyReport(po_path)
@@ -48,6 +56,7 @@ def apply(doc: dict, po: polib.POFile | None, lang_tag: str, po_path: Path | Non
     slots = list(walk(translated))
     sources = to_markdown(slots)
     chosen: list[tuple[Slot, str, polib.POEntry]] = []
+    fallback: list[Slot] = []
     for slot, source in zip(slots, sources):
         entry = entries.get(slot.context)
         if entry is None or not entry.msgstr:
@@ -58,15 +67,26 @@ def apply(doc: dict, po: polib.POFile | None, lang_tag: str, po_path: Path | Non
             report.fuzzy += 1
         else:
             chosen.append((slot, entry.msgstr, entry))
-    parsed = parse_translations([c[0] for c in chosen], [c[1] for c in chosen])
+            continue
+        fallback.append(slot)
+    # A unit is inline text: a lone image must stay an image, not become a figure.
+    reader = "markdown-implicit_figures"
+    if lang_tag.split("-")[0] in EAST_ASIAN:
+        reader += "+east_asian_line_breaks"
+    parsed = parse_translations([c[0] for c in chosen], [c[1] for c in chosen], reader)
     for (slot, _, entry), value in zip(chosen, parsed):
         problem = value if isinstance(value, Exception) else _citation_problem(slot, value)
         if problem is not None:
             report.problems.append(CatalogError(f"{problem}; the English text is used",
                                                 po_path, entry.linenum, slot.context))
+            fallback.append(slot)
             continue
         slot.set(value)
         report.translated += 1
+    if source_tag:
+        for slot in fallback:
+            if slot.kind != "text" and slot.get():
+                slot.set([{"t": "Span", "c": [["", ["untranslated"], [["lang", source_tag]]], list(slot.get())]}])
     if report.fallbacks:
         log.warning("%s: %d of %d units fall back to English (%d untranslated, %d fuzzy, %d outdated, %d unusable)",
                     po_path, report.fallbacks, report.total, report.untranslated, report.fuzzy,

@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 import json
 import logging
+import yaml
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,7 +18,8 @@ from .apply import ApplyReport, apply
 from .errors import SourceError
 from .project import Document, Language, Project
 from .segments import pandoc_text
-from .source import Source, check_citations
+from .fsutil import digest, write_atomic
+from .source import Source, check_citations, line_of
 
 log = logging.getLogger(__name__)
 
@@ -83,13 +85,13 @@ def prepare(project: Project, document: Document, language: Language, source: So
     else:
         po_path = project.catalog_path(document, language)
         po = catalogs.read(po_path) if po_path.exists() else None
-        ast, report = apply(source.ast, po, language.tag, po_path)
+        ast, report = apply(source.ast, po, language.tag, po_path, source_tag=project.source.tag)
     translations = i18n.load_translations(project.translations_dir / language.code / f"{i18n.DOMAIN}.po")
     env = i18n.environment(project.templates_dir, language.tag, translations)
     ast["blocks"] = _without_comments(ast["blocks"])
     edition = Edition(document, language, ast, report=report)
     _draw_charts(edition, source.path, project, env)
-    edition.ast = _citeproc(edition.ast, document, language, source.path)
+    edition.ast = _citeproc(edition.ast, document, language, source.path, project.build_dir / ".cache")
     edition.ast["meta"]["lang"] = _meta_str(language.tag)
     return edition
 
@@ -162,12 +164,41 @@ def _chart_font(language: Language) -> str:
     return ", ".join(f for f in ("Noto Sans", cjk, "sans-serif") if f)
 
 
-def _citeproc(ast: dict, document: Document, language: Language, source_path: Path) -> dict:
+def _citeproc(ast: dict, document: Document, language: Language, source_path: Path, cache: Path) -> dict:
     """Resolve citations into notes with the edition's CSL style and locale."""
     csl = language.csl or document.csl
     args = ["-t", "json", "--citeproc", "-M", f"lang={language.csl_locale}", "-M", "suppress-bibliography=true"]
     if csl:
         args += ["--csl", str(csl)]
-    if document.bibliography:
-        args += ["--bibliography", str(document.bibliography)]
+    bibliography = edition_bibliography(document, language, cache)
+    if bibliography:
+        args += ["--bibliography", str(bibliography)]
     return json.loads(pandoc.convert(ast, args, path=source_path))
+
+
+def overlay_path(document: Document, language: Language) -> Path | None:
+    """``references.<lang>.yaml`` beside the bibliography: the edition's own fields for some records."""
+    if document.bibliography is None:
+        return None
+    path = document.bibliography.with_name(f"{document.bibliography.stem}.{language.code}{document.bibliography.suffix}")
+    return path if path.exists() else None
+
+
+def edition_bibliography(document: Document, language: Language, cache: Path) -> Path | None:
+    """The bibliography with the language's overlay applied (e.g. Chinese originals' Chinese titles)."""
+    overlay = overlay_path(document, language)
+    if overlay is None:
+        return document.bibliography
+    base = yaml.safe_load(document.bibliography.read_text(encoding="utf-8"))
+    extra = yaml.safe_load(overlay.read_text(encoding="utf-8")) or {}
+    fields = {r["id"]: r for r in extra.get("references", []) if isinstance(r, dict) and "id" in r}
+    unknown = sorted(set(fields) - {r["id"] for r in base["references"]})
+    if unknown:
+        raise SourceError(f"overlay names records the bibliography does not have: {', '.join(unknown)}", overlay,
+                          line_of(overlay.read_text(encoding="utf-8"), unknown[0]))
+    merged = {"references": [{**r, **fields.get(r["id"], {})} for r in base["references"]]}
+    text = yaml.safe_dump(merged, allow_unicode=True, sort_keys=False)
+    target = cache / "bibliography" / f"{digest(text)}.yaml"
+    if not target.exists():
+        write_atomic(target, text)
+    return target

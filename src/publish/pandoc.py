@@ -60,9 +60,9 @@ def convert(doc: dict, args: list[str], path: Path | None = None) -> bytes:
     return run(["-f", "json", *args], input=json.dumps(doc).encode(), path=path)
 
 
-def read_many(texts: list[str]) -> list[dict | str]:
+def read_many(texts: list[str], format: str = MARKDOWN) -> list[dict | str]:
     """Parse many Markdown snippets in one process: each becomes a document, or an error message."""
-    return _codec("read", texts, decode=True)
+    return _codec("read", texts, decode=True, format=format)
 
 
 def write_many(docs: list[dict]) -> list[str | None]:
@@ -70,10 +70,10 @@ def write_many(docs: list[dict]) -> list[str | None]:
     return _codec("write", [json.dumps(d) for d in docs], decode=False)
 
 
-def _codec(op: str, items: list[str], decode: bool) -> list:
+def _codec(op: str, items: list[str], decode: bool, format: str = MARKDOWN) -> list:
     if not items:
         return []
-    request = json.dumps({"op": op, "items": items}).encode()
+    request = json.dumps({"op": op, "items": items, "format": format}).encode()
     raw = json.loads(run(["lua", str(CODEC)], input=request))
     out: list = []
     for item in raw:

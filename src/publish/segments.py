@@ -220,8 +220,13 @@ def to_markdown(slots: list[Slot]) -> list[str]:
     return texts
 
 
-def parse_translations(slots: list[Slot], texts: list[str]) -> list[list | str | Exception]:
-    """Parse translated Markdown for each slot: inlines (or a string for text slots), or the problem found."""
+def parse_translations(slots: list[Slot], texts: list[str], reader: str = pandoc.MARKDOWN
+                       ) -> list[list | str | Exception]:
+    """Parse translated Markdown for each slot: inlines (or a string for text slots), or the problem found.
+
+    ``reader`` is pandoc's input format, e.g. ``markdown+east_asian_line_breaks`` for Chinese, where a
+    line break between two Han characters is no space.
+    """
     results: list = [None] * len(slots)
     batch, where = [], []
     for index, (slot, text) in enumerate(zip(slots, texts)):
@@ -232,7 +237,7 @@ def parse_translations(slots: list[Slot], texts: list[str]) -> list[list | str |
         definitions = "".join(f"\n\n[^{k}]: {NOTE_MARK.format(k)}" for k in range(1, len(slot.notes) + 1))
         batch.append(source + definitions + "\n")
         where.append(index)
-    for index, parsed in zip(where, pandoc.read_many(batch)):
+    for index, parsed in zip(where, pandoc.read_many(batch, reader)):
         results[index] = _inlines_of(slots[index], parsed)
     return results
 

@@ -1,0 +1,168 @@
+"""Catalogs: valid gettext, stable, and a merge that never loses a translation."""
+
+from __future__ import annotations
+
+import subprocess
+
+import polib
+import pytest
+from babel.messages import pofile as babel_pofile
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from publish import catalog
+from publish.build import _load_sources
+from publish.errors import CatalogError
+from publish.segments import Segment
+from publish.update import update_catalogs
+
+
+def template(units: list[tuple[str, str]]) -> polib.POFile:
+    return catalog.make_template([Segment(ctx, "para", text, n + 1) for n, (ctx, text) in enumerate(units)],
+                                 "doc.md", "doc")
+
+
+def translations(po: polib.POFile) -> set[str]:
+    return {e.msgstr for e in po if e.msgstr}
+
+
+def test_the_template_and_catalogs_pass_msgfmt(project_copy):
+    update_catalogs(project_copy, _load_sources(project_copy))
+    paths = [project_copy.translations_dir / "common-goals.pot",
+             *(project_copy.translations_dir / l / f"{d}.po" for l in ("es", "pt", "zh")
+               for d in ("common-goals", "templates"))]
+    for path in paths:
+        result = subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(path)], capture_output=True, text=True)
+        assert result.returncode == 0, result.stderr
+        polib.pofile(str(path))
+        with open(path, "rb") as handle:
+            babel_pofile.read_po(handle)
+
+
+def test_percent_signs_are_not_python_format(project_copy):
+    update_catalogs(project_copy, _load_sources(project_copy))
+    pot = polib.pofile(str(project_copy.translations_dir / "common-goals.pot"))
+    with_percent = [e for e in pot if "%" in e.msgid]
+    assert with_percent
+    assert all("no-python-format" in e.flags for e in with_percent)
+
+
+def test_update_po_twice_changes_nothing(project_copy):
+    sources = _load_sources(project_copy)
+    update_catalogs(project_copy, sources)
+    files = sorted(project_copy.translations_dir.rglob("*.po*"))
+    before = {p: p.read_bytes() for p in files}
+    result = update_catalogs(project_copy, sources)
+    assert result.written == []
+    assert {p: p.read_bytes() for p in files} == before
+
+
+def test_changed_source_keeps_translation_fuzzy_with_previous_msgid():
+    old, _ = catalog.merge(template([("s/p1", "Old text."), ("s/p2", "Other.")]), None, "es-419")
+    old[0].msgstr, old[1].msgstr = "Texto viejo.", "Otro."
+    new, report = catalog.merge(template([("s/p1", "New text."), ("s/p2", "Other.")]), old, "es-419")
+    entry = new.find("New text.", msgctxt="s/p1")
+    assert entry.msgstr == "Texto viejo." and "fuzzy" in entry.flags
+    assert entry.previous_msgid == "Old text."
+    assert report.fuzzy == 1 and report.kept == 1
+    text = catalog.render(new)
+    assert '#| msgid "Old text."' in text
+    # The #| line survives a read through polib and a write.
+    assert '#| msgid "Old text."' in catalog.render(polib.pofile(text))
+
+
+def test_vanished_source_becomes_obsolete_and_comes_back():
+    old, _ = catalog.merge(template([("s/p1", "Kept."), ("s/p2", "Goes away.")]), None, "pt-BR")
+    old[0].msgstr, old[1].msgstr = "Mantido.", "Vai embora."
+    middle, report = catalog.merge(template([("s/p1", "Kept.")]), old, "pt-BR")
+    assert report.obsoleted == 1
+    ghost = [e for e in middle if e.obsolete]
+    assert [(e.msgctxt, e.msgstr) for e in ghost] == [("s/p2", "Vai embora.")]
+    assert "#~ msgid \"Goes away.\"" in catalog.render(middle)
+    back, _ = catalog.merge(template([("s/p1", "Kept."), ("s/p9", "Goes away.")]), middle, "pt-BR")
+    assert back.find("Goes away.", msgctxt="s/p9").msgstr == "Vai embora."
+    assert not [e for e in back if e.obsolete]
+
+
+def test_moved_paragraph_keeps_its_translation():
+    old, _ = catalog.merge(template([("a/p1", "First."), ("a/p2", "Second.")]), None, "zh-Hans")
+    old[0].msgstr, old[1].msgstr = "第一。", "第二。"
+    new, report = catalog.merge(template([("a/p1", "Second."), ("b/p1", "First.")]), old, "zh-Hans")
+    assert new.find("Second.", msgctxt="a/p1").msgstr == "第二。"
+    assert new.find("First.", msgctxt="b/p1").msgstr == "第一。"
+    assert not any("fuzzy" in e.flags for e in new)
+
+
+def test_split_paragraph_gets_fuzzy_suggestions():
+    old, _ = catalog.merge(template([("a/p1", "The first sentence is here. The second sentence is there.")]),
+                           None, "es-419")
+    old[0].msgstr = "La primera oración está aquí. La segunda está allá."
+    new, _ = catalog.merge(template([("a/p1", "The first sentence is here."),
+                                     ("a/p2", "The second sentence is there.")]), old, "es-419")
+    live = [e for e in new if not e.obsolete]
+    assert all("fuzzy" in e.flags and e.msgstr for e in live)
+
+
+def test_header_language_and_plural_forms():
+    po, _ = catalog.merge(template([("a/p1", "x")]), None, "zh-Hans")
+    assert po.metadata["Language"] == "zh_Hans"
+    assert po.metadata["Plural-Forms"] == "nplurals=1; plural=0;"
+
+
+# -- merge as a property: no sequence of source edits and merges loses a translation ---------------
+
+words = st.sampled_from(["alpha", "beta", "gamma", "delta", "rights", "trade", "cooperation", "1,000", "70%"])
+sentences = st.lists(words, min_size=1, max_size=6).map(lambda w: " ".join(w).capitalize() + ".")
+
+
+@st.composite
+def edit_sequences(draw):
+    units = draw(st.lists(sentences, min_size=1, max_size=6))
+    steps = []
+    for _ in range(draw(st.integers(1, 6))):
+        units = list(units)
+        op = draw(st.sampled_from(["edit", "insert", "delete", "move", "split", "merge", "translate"]))
+        i = draw(st.integers(0, max(0, len(units) - 1)))
+        if op == "edit" and units:
+            units[i] = draw(sentences)
+        elif op == "insert":
+            units.insert(i, draw(sentences))
+        elif op == "delete" and len(units) > 1:
+            units.pop(i)
+        elif op == "move" and len(units) > 1:
+            units.insert(draw(st.integers(0, len(units) - 1)), units.pop(i))
+        elif op == "split" and units and " " in units[i]:
+            head, tail = units[i].split(" ", 1)
+            units[i:i + 1] = [head + ".", tail]
+        elif op == "merge" and i + 1 < len(units):
+            units[i:i + 2] = [units[i] + " " + units[i + 1]]
+        steps.append((op, units))
+    return steps
+
+
+@settings(max_examples=150, deadline=None)
+@given(edit_sequences(), st.data())
+def test_no_sequence_of_edits_and_merges_loses_a_translation(steps, data):
+    po = None
+    entered: set[str] = set()
+    for op, units in steps:
+        po, _ = catalog.merge(template([(f"s/p{n + 1}", u) for n, u in enumerate(units)]), po, "es-419")
+        # Round trip through the file format, as update-po does.
+        po = polib.pofile(catalog.render(po))
+        if op == "translate":
+            for entry in po:
+                if not entry.obsolete and data.draw(st.booleans()):
+                    entry.msgstr = f"T{len(entered)}: {entry.msgid}"
+                    if "fuzzy" in entry.flags:
+                        entry.flags.remove("fuzzy")
+                    entered.add(entry.msgstr)
+        assert entered <= translations(po)
+
+
+def test_bad_catalogs_are_reported_with_file_and_line(tmp_path):
+    path = tmp_path / "bad.po"
+    path.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\nmsgid "a"\nmsgstr "b"\n'
+                    'msgid "c"\nmsgstrr "d"\n', encoding="utf-8")
+    with pytest.raises(CatalogError) as caught:
+        catalog.read(path)
+    assert str(caught.value).startswith(f"{path}:8: syntax error")
