@@ -1,0 +1,165 @@
+"""Machine-translation pre-fill through deep-translator's own LibreTranslate client, against a small
+translation server started on 127.0.0.1. No test touches the network."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+import polib
+import pytest
+
+from publish import catalog
+from publish.cli import main
+from publish.mt import engine_code, prefill, protect, restore
+from publish.project import load_project
+
+from .conftest import DATA
+
+
+class Translator(BaseHTTPRequestHandler):
+    """POST /translate?q=...: answers "[es] <text>", keeping every {n} placeholder, unless told otherwise."""
+
+    mode = "ok"
+    answered = 0
+    fail_after = 10 ** 9
+
+    def do_POST(self):
+        server = self.server
+        params = parse_qs(urlsplit(self.path).query)
+        length = int(self.headers.get("Content-Length") or 0)
+        params.update(parse_qs(self.rfile.read(length).decode()))
+        text = params.get("q", [""])[0]
+        if server.mode == "slow":
+            time.sleep(3)
+        if server.answered >= server.fail_after:
+            self.send_response(500)
+            self.end_headers()
+            return
+        server.answered += 1
+        out = f"[{params['target'][0]}] {text}"
+        if server.mode == "mangle":
+            out = out.replace("{0}", "(0)")
+        body = json.dumps({"translatedText": out}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def server():
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Translator)
+    httpd.mode, httpd.answered, httpd.fail_after = "ok", 0, 10 ** 9
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield httpd
+    httpd.shutdown()
+
+
+@pytest.fixture
+def mt_project(tmp_path):
+    """A small project: the fixture corpus document with a Spanish catalog, one entry already translated."""
+    root = tmp_path / "p"
+    (root / "source").mkdir(parents=True)
+    (root / "source" / "doc.md").write_text("# One {#one}\n\nRepeated paragraph.\n\n# Two {#two}\n\n"
+                                            "Repeated paragraph.\n\nSee 12 cases [@smith2020, p. 3].\n",
+                                            encoding="utf-8")
+    (root / "publish.toml").write_text(
+        '[project]\nsource-language = "en"\n\n[[documents]]\nid = "doc"\nsource = "source/doc.md"\n\n'
+        '[[languages]]\ncode = "en"\ntag = "en"\n\n[[languages]]\ncode = "es"\ntag = "es-419"\n', encoding="utf-8")
+    project = load_project(root / "publish.toml")
+    from publish.build import _load_sources
+    from publish.update import update_catalogs
+    update_catalogs(project, _load_sources(project))
+    path = project.catalog_path("doc", "es")
+    po = catalog.read(path)
+    po[0].msgstr = "Uno"                       # a reviewed translation
+    po[1].msgstr, po[1].flags = "Párrafo repetido (borrador).", ["fuzzy"]
+    catalog.save(po, path)
+    return project
+
+
+def url(server) -> str:
+    return f"http://127.0.0.1:{server.server_address[1]}"      # no trailing slash: the engine adds it
+
+
+def test_fills_only_untranslated_entries_and_marks_them_fuzzy(server, mt_project):
+    results = prefill(mt_project, "es", "libre", endpoint=url(server), timeout=5)
+    assert results[0].error is None and results[0].filled == 3 and results[0].left == 0
+    po = catalog.read(mt_project.catalog_path("doc", "es"))
+    assert po[0].msgstr == "Uno" and "fuzzy" not in po[0].flags
+    assert po[1].msgstr == "Párrafo repetido (borrador)."
+    for entry in po[2:]:
+        assert entry.msgstr == f"[es] {entry.msgid}"
+        assert "fuzzy" in entry.flags
+        assert "Machine translation (libre, " in entry.comment
+    assert catalog.stats(po).translated == 1
+
+
+def test_protected_parts_survive_and_mangled_answers_are_rejected(server, mt_project):
+    text = 'See [the report](https://example.org/a "T") [see @smith2020, p. 3] with 12,614 and *emphasis*[^1].'
+    protected, spans = protect(text)
+    assert "@smith2020" not in protected and "https://" not in protected and "12,614" not in protected
+    assert restore(protected, spans) == text
+    assert restore(protected.replace("{1}", ""), spans) is None
+    server.mode = "mangle"          # the server turns {0} into (0)
+    result = prefill(mt_project, "es", "libre", endpoint=url(server), timeout=5)[0]
+    assert len(result.rejected) == 1
+    assert "[two/p2] protected parts did not come back intact" in result.rejected[0]
+    po = catalog.read(mt_project.catalog_path("doc", "es"))
+    entry = po.find("See 12 cases [@smith2020, p.\u00a03].", msgctxt="two/p2")
+    assert entry.msgstr == "" and "fuzzy" not in entry.flags
+    assert result.left == 1
+
+
+def test_server_failing_half_way_keeps_what_was_answered(server, mt_project):
+    path = mt_project.catalog_path("doc", "es")
+    server.fail_after = 1
+    result = prefill(mt_project, "es", "libre", endpoint=url(server), timeout=5, batch=1)[0]
+    assert result.error and "INTERNAL_SERVER_ERROR" in result.error
+    po = catalog.read(path)
+    assert sum("Machine translation" in (e.comment or "") for e in po) == 1
+    server.fail_after = 10 ** 9
+    again = prefill(mt_project, "es", "libre", endpoint=url(server), timeout=5)[0]
+    assert again.error is None and again.left == 0 and again.filled == 2
+
+
+def test_timeout_is_enforced(server, mt_project):
+    server.mode = "slow"
+    start = time.monotonic()
+    result = prefill(mt_project, "es", "libre", endpoint=url(server), timeout=0.5)[0]
+    assert "no answer within 0.5 s" in result.error
+    assert time.monotonic() - start < 10
+
+
+def test_no_network_fails_fast_and_leaves_the_file_byte_identical(mt_project, capsys):
+    with socket.socket() as probe:                      # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    path = mt_project.catalog_path("doc", "es")
+    before = path.read_bytes()
+    start = time.monotonic()
+    status = main(["--project", str(mt_project.path), "mt", "--lang", "es", "--engine", "libre",
+                   "--endpoint", f"http://127.0.0.1:{port}", "--timeout", "2"])
+    assert status == 1
+    assert time.monotonic() - start < 5
+    assert "cannot reach the engine" in capsys.readouterr().err
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("engine,tag,code", [("libre", "es-419", "es"), ("libre", "pt-BR", "pt"),
+                                             ("libre", "zh-Hans", "zh"), ("google", "zh-Hans", "zh-CN"),
+                                             ("microsoft", "zh-Hans", "zh-Hans"), ("mymemory", "pt-BR", "pt-BR"),
+                                             ("mymemory", "es-419", "es-419"), ("deepl", "pt-BR", "pt")])
+def test_engine_codes(engine, tag, code):
+    assert engine_code(engine, tag) == code
