@@ -25,6 +25,8 @@ class Language:
     csl: Path | None = None   # a CSL style of its own, else the document's
     min_completeness: float = 0.0
     hyphenate: bool = True
+    translation_credit: str = ""   # who translated this edition, as the colophon names them
+    review_credit: str = ""        # who reviewed it
 
     @property
     def babel_locale(self) -> Locale:
@@ -184,12 +186,18 @@ class _Validator:
             completeness = 0
         hyphenate = table.get("hyphenate", True)
         csl = self._file(table, "csl", "languages", index)
-        self._unknown(table, {"code", "tag", "name", "csl-locale", "min-completeness", "csl", "hyphenate"},
-                      "languages", index)
+        credits = {key: table.get(key, "") for key in ("translation-credit", "review-credit")}
+        for key, value in credits.items():
+            if not isinstance(value, str):
+                self._error(f"{key} must be a string", "languages", index, key)
+        self._unknown(table, {"code", "tag", "name", "csl-locale", "min-completeness", "csl", "hyphenate",
+                              "translation-credit", "review-credit"}, "languages", index)
         if code is None or tag is None or name is None:
             return None
         return Language(code=code, tag=tag, csl_locale=csl_locale, name=name, csl=csl,
-                        min_completeness=float(completeness), hyphenate=bool(hyphenate))
+                        min_completeness=float(completeness), hyphenate=bool(hyphenate),
+                        translation_credit=str(credits["translation-credit"]),
+                        review_credit=str(credits["review-credit"]))
 
     def _pdf(self, table: dict) -> PdfSettings:
         size = table.get("page-size", "A4")
