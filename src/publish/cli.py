@@ -70,6 +70,17 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", type=Path, required=True)
     p.set_defaults(run=_apply)
 
+    p = commands.add_parser("check", help="QA of the translations: exit 0 clean, 1 errors found, 2 usage error")
+    p.add_argument("--lang", action="append", help="only this language (repeatable)")
+    p.add_argument("--po", action="append", type=Path, help="only this catalog (repeatable)")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.add_argument("--release", action="store_true", help="untranslated, fuzzy and identical entries are errors")
+    p.set_defaults(run=_check)
+
+    p = commands.add_parser("glossary", help="export the glossary")
+    p.add_argument("--tbx", type=Path, required=True, metavar="OUT.tbx", help="write it as TBX")
+    p.set_defaults(run=_glossary)
+
     p = commands.add_parser("mt", help="pre-fill untranslated entries by machine translation (marked fuzzy)")
     p.add_argument("--lang", required=True)
     p.add_argument("--engine", required=True)
@@ -161,6 +172,23 @@ def _apply(args) -> int:
     text = pandoc.convert(doc, ["-t", "markdown", "--standalone", "--wrap=none"], path=args.source)
     write_atomic(args.output, text)
     log.info("%d of %d units translated", report.translated, report.total)
+    return 0
+
+
+def _check(args) -> int:
+    from .checks import ERROR, as_json, as_text, check_project
+    project = _project(args)
+    findings = check_project(project, languages=args.lang, files=args.po, release=args.release)
+    print(as_json(findings) if args.format == "json" else as_text(findings))
+    return 1 if any(f.severity == ERROR for f in findings) else 0
+
+
+def _glossary(args) -> int:
+    from .glossary import GLOSSARY, load, write_tbx
+    project = _project(args)
+    glossary = load(project.translations_dir / GLOSSARY)
+    write_tbx(glossary, args.tbx, {l.code: l.tag for l in project.languages}, project.source.tag)
+    log.info("wrote %s (%d terms)", args.tbx, len(glossary.terms))
     return 0
 
 

@@ -1,0 +1,148 @@
+"""Translation QA: small registered checks over catalog entries, findings with file, line and context.
+
+A check is a function registered with an id and a severity. Entry checks take (entry, context) and
+yield messages; file checks take the context alone and yield (line, msgctxt, message) triples.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+import polib
+
+from ..errors import CatalogError
+from ..project import Language, Project
+
+ERROR, WARNING = "error", "warning"
+
+
+@dataclass(frozen=True)
+class Finding:
+    check: str
+    severity: str
+    file: str
+    line: int
+    msgctxt: str | None
+    message: str
+
+    def __str__(self) -> str:
+        ctx = f"[{self.msgctxt}] " if self.msgctxt else ""
+        return f"{self.file}:{self.line}: {self.severity}: {ctx}{self.message} ({self.check})"
+
+
+@dataclass
+class Check:
+    id: str
+    severity: str
+    function: Callable
+    scope: str              # "entry" or "file"
+    description: str
+
+
+REGISTRY: dict[str, Check] = {}
+
+
+def check(id: str, severity: str, scope: str = "entry"):
+    """Register a check; its docstring's first line describes it."""
+    def register(function):
+        REGISTRY[id] = Check(id, severity, function, scope, (function.__doc__ or "").strip().splitlines()[0])
+        return function
+    return register
+
+
+@dataclass
+class Context:
+    """What a check may look at: the project, the language, the catalog and shared resources."""
+
+    project: Project | None
+    language: Language
+    path: Path
+    po: polib.POFile
+    glossary: "object | None" = None
+    release: bool = False
+    cache: dict = field(default_factory=dict)
+
+
+def live_entries(po: polib.POFile) -> list[polib.POEntry]:
+    return [e for e in po if not e.obsolete and e.msgid]
+
+
+def run(context: Context, only: Iterable[str] | None = None) -> list[Finding]:
+    from . import catalog_health, content, glossary_check, spelling, typography  # noqa: F401  (registration)
+    findings: list[Finding] = []
+    file = str(context.path)
+    for chk in REGISTRY.values():
+        if only and chk.id not in only:
+            continue
+        severity = ERROR if context.release and chk.id in ("untranslated", "fuzzy", "identical") else chk.severity
+        if chk.scope == "file":
+            for line, ctx, message in chk.function(context):
+                findings.append(Finding(chk.id, severity, file, line, ctx, message))
+            continue
+        for entry in live_entries(context.po):
+            if not entry.msgstr and chk.id not in ("untranslated",):
+                continue
+            for message in chk.function(entry, context):
+                findings.append(Finding(chk.id, severity, file, entry.linenum, entry.msgctxt, message))
+    return sorted(findings, key=lambda f: (f.file, f.line, f.check))
+
+
+def check_catalog(project: Project | None, language: Language, path: Path, glossary=None,
+                  release: bool = False) -> list[Finding]:
+    """Every check over one catalog. An unreadable catalog is itself a finding."""
+    try:
+        from .. import catalog
+        po = catalog.read(path)
+    except CatalogError as exc:
+        return [Finding("catalog-health", ERROR, str(path), exc.line or 1, exc.context, exc.message)]
+    return run(Context(project, language, path, po, glossary, release))
+
+
+def as_json(findings: list[Finding]) -> str:
+    return json.dumps([asdict(f) for f in findings], ensure_ascii=False, indent=1)
+
+
+def as_text(findings: list[Finding]) -> str:
+    out: list[str] = []
+    current = None
+    for finding in findings:
+        if finding.file != current:
+            current = finding.file
+            out.append(f"{current}")
+        ctx = f" [{finding.msgctxt}]" if finding.msgctxt else ""
+        out.append(f"  {finding.line}: {finding.severity} {finding.check}{ctx}: {finding.message}")
+    errors = sum(f.severity == ERROR for f in findings)
+    out.append(f"{errors} errors, {len(findings) - errors} warnings")
+    return "\n".join(out)
+
+
+def entry_findings(findings: list[Finding]) -> Iterator[Finding]:
+    yield from findings
+
+
+def check_project(project: Project, languages: list[str] | None = None, files: list[Path] | None = None,
+                  release: bool = False) -> list[Finding]:
+    """Check the catalogs of the given languages (default: every target language), or the given files."""
+    from ..glossary import GLOSSARY, load
+    glossary_path = project.translations_dir / GLOSSARY
+    glossary = load(glossary_path) if glossary_path.exists() else None
+    targets: list[tuple[Language, Path]] = []
+    if files:
+        for path in files:
+            code = path.resolve().parent.name
+            language = next((l for l in project.targets if l.code == code), None)
+            if language is None:
+                from ..errors import ConfigError
+                raise ConfigError(f"cannot tell the language of {path}: it must sit in translations/<lang>/")
+            targets.append((language, path))
+    else:
+        for language in [project.language(c) for c in languages] if languages else project.targets:
+            for path in sorted((project.translations_dir / language.code).glob("*.po")):
+                targets.append((language, path))
+    findings: list[Finding] = []
+    for language, path in targets:
+        findings += check_catalog(project, language, path, glossary, release)
+    return findings
