@@ -39,6 +39,7 @@ class BuildOptions:
     release: bool = False
     jobs: int | None = None
     merge: bool = True
+    ignore_qa: bool = False      # publish editions even when `publish check` finds errors
 
 
 @dataclass
@@ -123,7 +124,7 @@ def _prepare_editions(project: Project, sources, tasks: list[Task], options: Bui
             except PublishError as exc:
                 result.errors.append(exc)
                 continue
-            problem = _fitness(edition, options)
+            problem = _fitness(edition, options) or _qa(project, edition, options)
             if problem is not None:
                 result.errors.append(problem)
                 continue
@@ -150,6 +151,21 @@ def _fitness(edition: Edition, options: BuildOptions) -> ReleaseError | None:
             return ReleaseError(f"{where}: {report.fallbacks} units are untranslated, fuzzy or unusable; "
                                 "a release needs a complete catalog", report.path)
     return None
+
+
+def _qa(project: Project, edition: Edition, options: BuildOptions) -> ReleaseError | None:
+    """An edition whose catalogs have QA errors is not published, unless the editor overrides it."""
+    if options.ignore_qa or edition.language.code == project.source_language:
+        return None
+    from .checks import ERROR, check_project
+    errors = [f for f in check_project(project, [edition.language.code], release=options.release)
+              if f.severity == ERROR]
+    if not errors:
+        return None
+    shown = "\n  ".join(str(f) for f in errors[:10]) + ("\n  ..." if len(errors) > 10 else "")
+    return ReleaseError(f"{edition.document.id} ({edition.language.code}): not published: `publish check` finds "
+                        f"{len(errors)} errors (fix them, or build with --ignore-qa):\n  {shown}",
+                        Path(errors[0].file), errors[0].line)
 
 
 def _render_all(project: Project, editions, tasks: list[Task], options: BuildOptions, state: "_State",

@@ -50,6 +50,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--format", action="append", choices=["html", "epub", "pdf"], help="only this format (repeatable)")
     p.add_argument("--release", action="store_true", help="refuse provisional data and incomplete translations")
     p.add_argument("--jobs", "-j", type=int, help="parallel renderers (default: the number of cores)")
+    p.add_argument("--ignore-qa", action="store_true", help="publish editions even when `publish check` finds errors")
     p.set_defaults(run=_build)
 
     p = commands.add_parser("update-po", help="re-extract the templates and merge them into every catalog")
@@ -76,6 +77,18 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.add_argument("--release", action="store_true", help="untranslated, fuzzy and identical entries are errors")
     p.set_defaults(run=_check)
+
+    p = commands.add_parser("export", help="hand a language to a vendor as XLIFF")
+    p.add_argument("--xliff", action="store_true", required=True)
+    p.add_argument("--lang", required=True)
+    p.add_argument("-o", "--output", type=Path, help="folder (default: build/xliff)")
+    p.set_defaults(run=_export)
+
+    p = commands.add_parser("import", help="take an XLIFF file back into its catalog, then check it")
+    p.add_argument("--xliff", type=Path, required=True, metavar="FILE.xlf")
+    p.add_argument("--lang", required=True)
+    p.add_argument("--doc", help="the document (default: the file's name)")
+    p.set_defaults(run=_import)
 
     p = commands.add_parser("glossary", help="export the glossary")
     p.add_argument("--tbx", type=Path, required=True, metavar="OUT.tbx", help="write it as TBX")
@@ -112,7 +125,7 @@ def _build(args) -> int:
     from .build import BuildOptions, build
     project = _project(args)
     result = build(project, BuildOptions(languages=args.lang, formats=args.format, release=args.release,
-                                         jobs=args.jobs))
+                                         jobs=args.jobs, ignore_qa=args.ignore_qa))
     for error in result.errors:
         print(f"error: {error}", file=sys.stderr)
     log.info("%d built, %d up to date, %d failed", len(result.built), len(result.up_to_date), len(result.errors))
@@ -180,6 +193,29 @@ def _check(args) -> int:
     project = _project(args)
     findings = check_project(project, languages=args.lang, files=args.po, release=args.release)
     print(as_json(findings) if args.format == "json" else as_text(findings))
+    return 1 if any(f.severity == ERROR for f in findings) else 0
+
+
+def _export(args) -> int:
+    from .xliff import export
+    project = _project(args)
+    for path in export(project, project.language(args.lang), args.output or project.build_dir / "xliff"):
+        log.info("wrote %s", path)
+    return 0
+
+
+def _import(args) -> int:
+    from .checks import ERROR, as_text, check_project
+    from .xliff import import_
+    project = _project(args)
+    language = project.language(args.lang)
+    result = import_(project, language, args.xliff, args.doc)
+    log.info("%s: %d entries updated", result.path, result.updated)
+    for unit in result.unknown:
+        print(f"warning: {args.xliff}: unit {unit!r} matches no current entry (source changed?); skipped",
+              file=sys.stderr)
+    findings = check_project(project, files=[result.path])
+    print(as_text(findings))
     return 1 if any(f.severity == ERROR for f in findings) else 0
 
 

@@ -166,11 +166,11 @@ def _inflected(word: str, language: str) -> str:
         return re.escape(word[:-1]) + "(?:l|is)"
     if lower.endswith("z"):
         return re.escape(word[:-1]) + "(?:z|ces)"
+    if lower.endswith("ón"):                       # nación, naciones
+        return re.escape(word[:-2]) + "(?:ón|ones)"
     if lower[-1] in "aeo":
         return re.escape(word[:-1]) + "(?:a|o|e|as|os|es)"
-    if lower.endswith("s"):
-        return re.escape(word) + "?"
-    return re.escape(word) + "(?:es|s)?"
+    return re.escape(word) + "(?:es|s)?"           # país, países; mundial, mundiales
 
 
 def _nfc(text: str) -> str:

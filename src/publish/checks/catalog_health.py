@@ -26,7 +26,7 @@ def catalog_health(context):
                                 text=True)
         for line in result.stderr.splitlines():
             match = re.match(r"[^:]+:(\d+):\s*(.*)", line)
-            if match and "found" not in match.group(2):
+            if match and "warning:" not in match.group(2) and "found" not in match.group(2):
                 yield int(match.group(1)), None, f"msgfmt: {match.group(2)}"
 
 
