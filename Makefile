@@ -40,6 +40,15 @@ $(STAMP): pyproject.toml $(SYSTEM_STAMP)
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	@touch $@
 
+BENCH_STAMP := $(VENV)/.bench-installed
+
+$(BENCH_STAMP): $(STAMP)
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check -e '.[bench]'
+	@touch $@
+
+bench: $(BENCH_STAMP)
+	$(PYTHON) tools/bench.py
+
 clean:
 	rm -rf build
 

@@ -51,13 +51,22 @@ class Glossary:
         self.path = path
 
     def occurring(self, text: str) -> list[tuple[Term, str]]:
-        """The terms whose English form occurs in ``text``, with the form found."""
-        found = []
+        """The terms whose English form occurs in ``text``, with the form found.
+
+        The longest match wins: within "China-LAC community with a shared future" the shorter
+        "China-LAC" is not a separate occurrence.
+        """
+        spans = []
         for term in self.terms:
             for variant in term.english:
-                if _english_pattern(variant).search(text):
-                    found.append((term, variant))
-                    break
+                for match in _english_pattern(variant).finditer(text):
+                    spans.append((match.start(), match.end(), term, variant))
+        found, seen = [], set()
+        for start, end, term, variant in spans:
+            inside = any(s <= start and end <= e and (e - s) > (end - start) for s, e, _, _ in spans)
+            if not inside and term.id not in seen:
+                seen.add(term.id)
+                found.append((term, variant))
         return found
 
     def strip_untranslatable(self, text: str) -> str:
@@ -79,7 +88,8 @@ def load(path: Path) -> Glossary:
     except FileNotFoundError:
         raise ConfigError("glossary not found", path) from None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
+        # Where the offending construct began (context_mark), else where YAML noticed the problem.
+        mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
         raise ConfigError(f"invalid YAML: {getattr(exc, 'problem', exc)}", path, mark.line + 1 if mark else None) from None
     if not isinstance(data, dict) or not isinstance(data.get("terms"), list):
         raise ConfigError("a glossary is a mapping with a list under 'terms'", path, 1)
@@ -162,7 +172,7 @@ def _inflected(word: str, language: str) -> str:
     lower = word.lower()
     if lower.endswith("ão"):
         return re.escape(word[:-2]) + "(?:ão|ões|ães|ãos)"
-    if lower.endswith("l") and language == "pt":
+    if lower.endswith("l") and language.startswith("pt"):
         return re.escape(word[:-1]) + "(?:l|is)"
     if lower.endswith("z"):
         return re.escape(word[:-1]) + "(?:z|ces)"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..glossary import contains
 from . import ERROR, check
+from .content import _without_citations
 
 
 @check("glossary", ERROR)
@@ -13,18 +14,19 @@ def glossary(entry, context):
         return
     code = context.language.code
     tag = context.language.tag
-    for term, found in context.glossary.occurring(entry.msgid):
+    source, translation = _without_citations(entry.msgid), _without_citations(entry.msgstr)
+    for term, found in context.glossary.occurring(source):
         if term.dnt:
-            if not any(contains(entry.msgstr, variant, "zh" if tag.startswith("zh") else code)
+            if not any(contains(translation, variant, "zh" if tag.startswith("zh") else code)
                        for variant in term.english):
                 yield f"{found!r} is not translated: expected it unchanged"
             continue
         rendering = term.renderings.get(code)
         if rendering is None:
             continue
-        if not any(contains(entry.msgstr, accepted, tag) for accepted in rendering.accepted):
+        if not any(contains(translation, accepted, tag) for accepted in rendering.accepted):
             others = f" (or {', '.join(repr(a) for a in rendering.admitted)})" if rendering.admitted else ""
             yield f"{found!r} expects {rendering.preferred!r}{others}, not found"
         for forbidden in rendering.forbidden:
-            if contains(entry.msgstr, forbidden, tag):
+            if contains(translation, forbidden, tag):
                 yield f"{forbidden!r} is a forbidden rendering of {found!r}; use {rendering.preferred!r}"

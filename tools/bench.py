@@ -1,0 +1,139 @@
+"""`make bench`: the build's speed against the renderers' own cost and against Sphinx.
+
+Runs in a temporary copy of the project. Prints a table, then one JSON line with every figure.
+It is a benchmark, not a test: nothing here asserts.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from publish import i18n  # noqa: E402
+from publish.build import _load_sources  # noqa: E402
+from publish.edition import prepare  # noqa: E402
+from publish.project import load_project  # noqa: E402
+from publish.render import RenderContext, render  # noqa: E402
+from publish.render.common import environment, html_parts, page_context  # noqa: E402
+from publish.render.pdf import notes_in_place  # noqa: E402
+
+PUBLISH = [sys.executable, "-m", "publish"]
+
+
+def copy_project(target: Path) -> Path:
+    target.mkdir(parents=True)
+    for part in ("publish.toml", "source", "templates", "translations"):
+        src = ROOT / part
+        (shutil.copytree if src.is_dir() else shutil.copy2)(src, target / part)
+    return target
+
+
+def timed(command: list[str], cwd: Path) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, cwd=cwd, check=True, capture_output=True, env={**os.environ, "CI": "1"})
+    return time.perf_counter() - start
+
+
+def renderer_times(root: Path) -> dict[tuple[str, str], float]:
+    """pandoc and WeasyPrint alone on the same inputs, one after the other."""
+    from weasyprint import HTML
+    project = load_project(root / "publish.toml")
+    sources = _load_sources(project)
+    ctx = RenderContext(project, [(l.code, l.tag, l.name) for l in project.languages])
+    times = {}
+    for lang in project.languages:
+        edition = prepare(project, project.documents[0], lang, sources["common-goals"])
+        for name, svg in edition.svgs.items():
+            (project.build_dir / lang.code / "figures").mkdir(parents=True, exist_ok=True)
+            (project.build_dir / lang.code / "figures" / name).write_text(svg, encoding="utf-8")
+        start = time.perf_counter()
+        html_parts(edition.ast)
+        times[(lang.code, "html")] = time.perf_counter() - start
+        start = time.perf_counter()
+        render("epub", ctx, edition, Path(tempfile.mkdtemp()) / "x.epub")
+        times[(lang.code, "epub")] = time.perf_counter() - start
+        ast = copy.deepcopy(edition.ast)
+        ast["blocks"] = notes_in_place(ast["blocks"])
+        page = i18n.render(environment(ctx, edition), "pdf/edition.html.j2", pdf=project.pdf,
+                           **page_context(ctx, edition, html_parts(ast)))
+        start = time.perf_counter()
+        HTML(string=page, base_url=(project.build_dir / lang.code).as_uri() + "/").write_pdf(pdf_variant="pdf/ua-1")
+        times[(lang.code, "pdf")] = time.perf_counter() - start
+    return times
+
+
+def sphinx_time(root: Path, work: Path) -> float:
+    """Sphinx's HTML and EPUB builds of the same content in four languages, with sphinx-intl catalogs."""
+    src = work / "sphinx"
+    src.mkdir()
+    pandoc = [sys.executable, "-c", "import pypandoc,subprocess,sys;"
+              "sys.exit(subprocess.call([pypandoc.get_pandoc_path()]+sys.argv[1:]))"]
+    subprocess.run([*pandoc, str(root / "source" / "common-goals.md"), "--citeproc", "--bibliography",
+                    str(root / "source" / "references.yaml"), "--csl", str(root / "templates/csl/house-note.csl"),
+                    "-t", "rst", "-o", str(src / "index.rst")], check=True)
+    (src / "conf.py").write_text("project = 'Common Goals'\nlanguage = 'en'\nlocale_dirs = ['locale/']\n"
+                                 "gettext_compact = False\nextensions = []\n", encoding="utf-8")
+    subprocess.run([sys.executable, "-m", "sphinx", "-q", "-b", "gettext", str(src), str(work / "pot")], check=True)
+    subprocess.run([sys.executable, "-m", "sphinx_intl", "update", "-p", str(work / "pot"), "-d", str(src / "locale"),
+                    "-l", "es", "-l", "pt_BR", "-l", "zh_CN"], check=True, capture_output=True, cwd=src)
+    start = time.perf_counter()
+    for language in ("en", "es", "pt_BR", "zh_CN"):
+        for builder in ("html", "epub"):
+            subprocess.run([sys.executable, "-m", "sphinx", "-q", "-b", builder, "-D", f"language={language}",
+                            str(src), str(work / "out" / language / builder)], check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    results: dict[str, float | int] = {"cores": os.cpu_count() or 1}
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        root = copy_project(work / "project")
+        raw = renderer_times(root)
+        shutil.rmtree(root / "build")
+        results["renderers_sum_s"] = sum(raw.values())
+        results["clean_s"] = timed([*PUBLISH, "build"], root)
+        results["noop_s"] = timed([*PUBLISH, "build"], root)
+        po = root / "translations" / "es" / "common-goals.po"
+        text = po.read_text(encoding="utf-8")
+        po.write_text(text.replace('msgstr "Objetivos comunes"', 'msgstr "Objetivos  comunes"', 1), encoding="utf-8")
+        results["one_po_s"] = timed([*PUBLISH, "build", "--ignore-qa"], root)
+        results["one_po_renderers_s"] = sum(v for (lang, _), v in raw.items() if lang == "es")
+        results["en_pdf_s"], results["zh_pdf_s"] = raw[("en", "pdf")], raw[("zh", "pdf")]
+        po.write_text(text, encoding="utf-8")
+        results["check_s"] = timed([*PUBLISH, "check"], root)
+        shutil.rmtree(root / "build")
+        results["html_epub_4lang_s"] = timed([*PUBLISH, "build", "--format", "html", "--format", "epub"], root)
+        results["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        try:
+            results["sphinx_s"] = sphinx_time(root, work)
+        except (subprocess.CalledProcessError, FileNotFoundError) as exc:
+            print(f"Sphinx comparison not run: {exc}", file=sys.stderr)
+            results["sphinx_s"] = float("nan")
+    results["clean_ratio"] = results["clean_s"] / results["renderers_sum_s"]
+    results["one_po_ratio"] = results["one_po_s"] / results["one_po_renderers_s"]
+    results["zh_en_pdf_ratio"] = results["zh_pdf_s"] / results["en_pdf_s"]
+    results["sphinx_ratio"] = results["html_epub_4lang_s"] / results["sphinx_s"]
+    targets = {"clean_ratio": "<= 0.6", "noop_s": "< 0.5", "one_po_ratio": "<= 1.2", "zh_en_pdf_ratio": "<= 1.3",
+               "peak_rss_mb": "< 400", "sphinx_ratio": "<= 0.7", "check_s": "< 1"}
+    print(f"{'figure':<22}{'value':>10}  target")
+    for key in ("clean_s", "renderers_sum_s", "clean_ratio", "noop_s", "one_po_s", "one_po_renderers_s",
+                "one_po_ratio", "en_pdf_s", "zh_pdf_s", "zh_en_pdf_ratio", "peak_rss_mb", "html_epub_4lang_s",
+                "sphinx_s", "sphinx_ratio", "check_s", "cores"):
+        print(f"{key:<22}{results[key]:>10.3f}  {targets.get(key, '')}")
+    print(json.dumps({k: round(v, 3) if isinstance(v, float) else v for k, v in results.items()}, sort_keys=True))
+
+
+if __name__ == "__main__":
+    main()
