@@ -1,14 +1,15 @@
 """The terminology glossary (translations/glossary.yaml): loading, matching in text, TBX export.
 
 Matching is inflection-aware for Spanish and Portuguese (plural and gender endings: derecho/derechos,
-mundial/mundiales, global/globais, declaração/declarações) and plain substring search for Chinese,
-which has no word boundaries.
+mundial/mundiales, global/globais, declaração/declarações), word by word on whole words, and plain
+substring search for Chinese, which has no word boundaries.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -57,8 +58,11 @@ class Glossary:
         "China-LAC" is not a separate occurrence.
         """
         spans = []
+        lowered = text.lower()
         for term in self.terms:
             for variant in term.english:
+                if variant.lower() not in lowered:      # a cheap test before the regular expression
+                    continue
                 for match in _english_pattern(variant).finditer(text):
                     spans.append((match.start(), match.end(), term, variant))
         found, seen = [], set()
@@ -84,7 +88,7 @@ class Glossary:
 def load(path: Path) -> Glossary:
     try:
         text = path.read_text(encoding="utf-8")
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except FileNotFoundError:
         raise ConfigError("glossary not found", path) from None
     except yaml.YAMLError as exc:
@@ -93,10 +97,10 @@ def load(path: Path) -> Glossary:
         raise ConfigError(f"invalid YAML: {getattr(exc, 'problem', exc)}", path, mark.line + 1 if mark else None) from None
     if not isinstance(data, dict) or not isinstance(data.get("terms"), list):
         raise ConfigError("a glossary is a mapping with a list under 'terms'", path, 1)
-    lines = text.splitlines()
+    items = [n for n, line in enumerate(text.splitlines(), 1) if re.match(r"\s*-\s+id\s*:", line)]
     terms, errors, seen = [], [], set()
     for index, raw in enumerate(data["terms"]):
-        line = _line_of_item(lines, index)
+        line = items[index] if index < len(items) else 1
         if not isinstance(raw, dict) or not raw.get("id") or not raw.get("en"):
             errors.append(ConfigError("each term needs an id and its English form(s) under 'en'", path, line))
             continue
@@ -122,16 +126,6 @@ def load(path: Path) -> Glossary:
     return Glossary(terms, path)
 
 
-def _line_of_item(lines: list[str], index: int) -> int:
-    count = -1
-    for number, line in enumerate(lines, 1):
-        if re.match(r"\s*-\s+id\s*:", line):
-            count += 1
-            if count == index:
-                return number
-    return 1
-
-
 # -- matching -----------------------------------------------------------------------------------------
 
 def _english_pattern(variant: str) -> re.Pattern:
@@ -149,38 +143,51 @@ def _compile_english(variant: str) -> re.Pattern:
     return _ENGLISH_CACHE[variant]
 
 
-_TARGET_CACHE: dict[tuple[str, str], re.Pattern] = {}
+TOKEN = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
 
 
 def contains(text: str, rendering: str, language: str) -> bool:
     """Whether ``text`` contains ``rendering``, allowing the inflections the language needs."""
     if language.startswith("zh") or language.startswith("ja"):
         return _nfc(rendering) in _nfc(text)
-    key = (rendering, language)
-    if key not in _TARGET_CACHE:
-        words = [_inflected(w, language) for w in _nfc(rendering).split()]
-        acronym = rendering.isupper()
-        _TARGET_CACHE[key] = re.compile(r"(?<![\w-])" + r"\s+".join(words) + r"(?![\w-])",
-                                        0 if acronym else re.IGNORECASE)
-    return bool(_TARGET_CACHE[key].search(_nfc(text)))
+    if re.search(r"[^\w\s'’-]", rendering):     # "1+3+6", quotes: compare the characters as written
+        return _nfc(rendering).lower() in _nfc(text).lower()
+    wanted = _forms(rendering, language)
+    if not wanted:
+        return False
+    tokens = _tokens(text, rendering.isupper())
+    n = len(wanted)
+    return any(all(tokens[i + j] in wanted[j] for j in range(n)) for i in range(len(tokens) - n + 1))
 
 
-def _inflected(word: str, language: str) -> str:
-    """A pattern for a word and its plural or gender forms (Spanish, Portuguese)."""
+@lru_cache(maxsize=8192)
+def _tokens(text: str, exact_case: bool) -> tuple[str, ...]:
+    text = _nfc(text)
+    return tuple(TOKEN.findall(text if exact_case else text.lower()))
+
+
+@lru_cache(maxsize=8192)
+def _forms(rendering: str, language: str) -> tuple[frozenset[str], ...]:
+    """For each word of a rendering, the forms it may take (Spanish and Portuguese inflections)."""
+    exact = rendering.isupper()
+    words = TOKEN.findall(_nfc(rendering) if exact else _nfc(rendering).lower())
+    return tuple(frozenset(_inflections(w, language)) for w in words)
+
+
+def _inflections(word: str, language: str) -> set[str]:
     if len(word) < 4 or not word.isalpha() or word.isupper():
-        return re.escape(word)
-    lower = word.lower()
-    if lower.endswith("ão"):
-        return re.escape(word[:-2]) + "(?:ão|ões|ães|ãos)"
-    if lower.endswith("l") and language.startswith("pt"):
-        return re.escape(word[:-1]) + "(?:l|is)"
-    if lower.endswith("z"):
-        return re.escape(word[:-1]) + "(?:z|ces)"
-    if lower.endswith("ón"):                       # nación, naciones
-        return re.escape(word[:-2]) + "(?:ón|ones)"
-    if lower[-1] in "aeo":
-        return re.escape(word[:-1]) + "(?:a|o|e|as|os|es)"
-    return re.escape(word) + "(?:es|s)?"           # país, países; mundial, mundiales
+        return {word}
+    if word.endswith("ão"):
+        return {word[:-2] + end for end in ("ão", "ões", "ães", "ãos")}
+    if word.endswith("l") and language.startswith("pt"):
+        return {word, word[:-1] + "is"}
+    if word.endswith("z"):
+        return {word, word[:-1] + "ces"}
+    if word.endswith("ón"):                       # nación, naciones
+        return {word, word[:-2] + "ones"}
+    if word[-1] in "aeo":
+        return {word[:-1] + end for end in ("a", "o", "e", "as", "os", "es")}
+    return {word, word + "s", word + "es"}        # país, países; mundial, mundiales
 
 
 def _nfc(text: str) -> str:
