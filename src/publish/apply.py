@@ -97,10 +97,35 @@ def apply(doc: dict, po: polib.POFile | None, lang_tag: str, po_path: Path | Non
 
 
 def _citation_problem(slot: Slot, value) -> ValueError | None:
+    """A translation must carry the source's citations, link targets and raw markup, nothing else:
+    no added raw HTML or script, no link to another target (javascript:, another host)."""
     if slot.kind == "text":
         return None
     want, got = sorted(citation_keys(slot.get())), sorted(citation_keys(value))
     if want != got:
         return ValueError(f"citation keys differ: expected {', '.join(want) or 'none'}, "
                           f"found {', '.join(got) or 'none'}")
+    want, got = _targets_and_raw(slot.get()), _targets_and_raw(value)
+    if want != got:
+        extra = sorted(set(got) - set(want)) or sorted(set(want) - set(got))
+        return ValueError(f"links or raw markup differ from the source: {extra[0][:80]!r}")
     return None
+
+
+def _targets_and_raw(node) -> list[str]:
+    found: list[str] = []
+
+    def visit(item) -> None:
+        if isinstance(item, list):
+            for sub in item:
+                visit(sub)
+        elif isinstance(item, dict):
+            tag = item.get("t")
+            if tag in ("Link", "Image"):
+                found.append(item["c"][2][0])
+            elif tag in ("RawInline", "RawBlock"):
+                found.append(item["c"][1])
+            if "c" in item and tag != "Note":       # a note's own content is checked as its own unit
+                visit(item["c"])
+    visit(node)
+    return sorted(found)

@@ -19,14 +19,19 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
-from . import __version__, i18n, pandoc
+from typing import TYPE_CHECKING
+
+from . import __version__
 from . import source as sources_mod
-from .edition import Edition, prepare
 from .errors import PublishError, ReleaseError, RenderError
 from .fsutil import digest, tree_digest, write_atomic
 from .project import Document, Language, Project
-from .render import RenderContext, artifact_path, render
-from .update import update_catalogs
+
+if TYPE_CHECKING:
+    from .edition import Edition
+
+# Stages import their heavy modules (pandoc, Jinja2, Babel, WeasyPrint) when they run, so that a
+# build with nothing to do stays fast.
 
 log = logging.getLogger(__name__)
 FORMAT_ORDER = {"pdf": 0, "epub": 1, "html": 2}   # longest first keeps both cores busy
@@ -62,31 +67,67 @@ class BuildResult:
     def ok(self) -> bool:
         return not self.errors
 
+    def fail(self, error: PublishError) -> None:
+        if str(error) not in map(str, self.errors):     # the same broken file is met by several stages
+            self.errors.append(error)
+
 
 def build(project: Project, options: BuildOptions | None = None) -> BuildResult:
     options = options or BuildOptions()
     result = BuildResult()
+    clock = _Stopwatch()
     with _locked(project):
         _remove_stale_temporaries(project)
         state = _State(project.build_dir / ".cache" / "state.json")
-        sources = _load_sources(project)
+        sources = _load_sources(project, result)
+        clock.lap("sources")
         if options.merge:
-            update_catalogs(project, sources, only_if_changed=state.data)
+            from .update import update_catalogs
+            for error in update_catalogs(project, sources, only_if_changed=state.data).errors:
+                result.fail(error)
             state.save()
+            clock.lap("catalogs")
         tasks, result.up_to_date = _plan(project, options, state)
-        editions = _prepare_editions(project, sources, tasks, options, result)
-        tasks = [t for t in tasks if (t.document.id, t.language.code) in editions]
-        _render_all(project, editions, tasks, options, state, result)
-        _write_index(project)
+        clock.lap("plan")
+        _produce(project, sources, tasks, options, state, result)
+        clock.lap("editions and artifacts")
+        if result.built or not (project.build_dir / "index.html").exists():
+            _write_index(project, sources)
         state.save()
+        clock.lap("index")
     return result
+
+
+class _Skipped(Exception):
+    """An edition whose source could not be read (already reported)."""
+
+
+class _Stopwatch:
+    """Logs the time of each stage at debug level (publish -v build)."""
+
+    def __init__(self):
+        self.last = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        log.debug("stage %s: %.2f s", stage, now - self.last)
+        self.last = now
 
 
 # -- stages -------------------------------------------------------------------------------------
 
-def _load_sources(project: Project) -> dict[str, sources_mod.Source]:
+def _load_sources(project: Project, result: BuildResult | None = None) -> dict[str, sources_mod.Source]:
+    """Each document's parsed source; one that cannot be read is reported and its editions skipped."""
     cache = project.build_dir / ".cache"
-    return {doc.id: sources_mod.load(doc.source, cache) for doc in project.documents}
+    sources = {}
+    for doc in project.documents:
+        try:
+            sources[doc.id] = sources_mod.load(doc.source, cache)
+        except PublishError as exc:
+            if result is None:
+                raise
+            result.fail(exc)
+    return sources
 
 
 def _plan(project: Project, options: BuildOptions, state: "_State") -> tuple[list[Task], list[Path]]:
@@ -95,6 +136,8 @@ def _plan(project: Project, options: BuildOptions, state: "_State") -> tuple[lis
     shared = _shared_key(project)
     tasks, fresh = [], []
     for doc in project.documents:
+        if not doc.source.exists():
+            continue
         for lang in languages:
             edition_key = digest(shared, *_edition_inputs(project, doc, lang))
             for fmt in formats:
@@ -107,34 +150,7 @@ def _plan(project: Project, options: BuildOptions, state: "_State") -> tuple[lis
     return tasks, fresh
 
 
-def _prepare_editions(project: Project, sources, tasks: list[Task], options: BuildOptions,
-                      result: BuildResult) -> dict[tuple[str, str], Edition]:
-    wanted = sorted({(t.document.id, t.language.code) for t in tasks})
-    editions: dict[tuple[str, str], Edition] = {}
-
-    def one(pair):
-        doc, lang = project.document(pair[0]), project.language(pair[1])
-        return pair, prepare(project, doc, lang, sources[doc.id])
-
-    with ThreadPoolExecutor(max_workers=_jobs(options)) as pool:
-        futures = [pool.submit(one, pair) for pair in wanted]
-        for future in futures:
-            try:
-                pair, edition = future.result()
-            except PublishError as exc:
-                result.errors.append(exc)
-                continue
-            problem = _fitness(edition, options) or _qa(project, edition, options)
-            if problem is not None:
-                result.errors.append(problem)
-                continue
-            for name, svg in edition.svgs.items():
-                write_atomic(project.build_dir / edition.language.code / "figures" / name, svg)
-            editions[pair] = edition
-    return editions
-
-
-def _fitness(edition: Edition, options: BuildOptions) -> ReleaseError | None:
+def _fitness(edition: "Edition", options: BuildOptions) -> ReleaseError | None:
     """Why an edition must not be published, if it must not."""
     where = f"{edition.document.id} ({edition.language.code})"
     report = edition.report
@@ -153,7 +169,7 @@ def _fitness(edition: Edition, options: BuildOptions) -> ReleaseError | None:
     return None
 
 
-def _qa(project: Project, edition: Edition, options: BuildOptions) -> ReleaseError | None:
+def _qa(project: Project, edition: "Edition", options: BuildOptions) -> ReleaseError | None:
     """An edition whose catalogs have QA errors is not published, unless the editor overrides it."""
     if options.ignore_qa or edition.language.code == project.source_language:
         return None
@@ -168,30 +184,73 @@ def _qa(project: Project, edition: Edition, options: BuildOptions) -> ReleaseErr
                         Path(errors[0].file), errors[0].line)
 
 
-def _render_all(project: Project, editions, tasks: list[Task], options: BuildOptions, state: "_State",
-                result: BuildResult) -> None:
+def _produce(project: Project, sources, tasks: list[Task], options: BuildOptions, state: "_State",
+             result: BuildResult) -> None:
+    """Prepare the editions in threads (pandoc runs as a subprocess) and render each edition's artifacts
+    in worker processes as soon as it is ready, PDFs first: both cores stay busy from the start."""
     if not tasks:
         return
+    from .edition import prepare
+    from .render import RenderContext
     ctx = RenderContext(project, [(l.code, l.tag, l.name) for l in project.languages])
-    tasks = sorted(tasks, key=lambda t: (FORMAT_ORDER.get(t.fmt, 9), t.language.code))
-    if any(t.fmt == "pdf" for t in tasks):
-        import weasyprint  # noqa: F401  (imported once, inherited by the forked workers)
+    by_edition: dict[tuple[str, str], list[Task]] = {}
+    for task in sorted(tasks, key=lambda t: FORMAT_ORDER.get(t.fmt, 9)):
+        by_edition.setdefault((task.document.id, task.language.code), []).append(task)
     (project.build_dir / ".cache").mkdir(parents=True, exist_ok=True)
-    with ProcessPoolExecutor(max_workers=_jobs(options), mp_context=multiprocessing.get_context("fork")) as pool:
-        pending = {pool.submit(_render_one, t.fmt, ctx, editions[(t.document.id, t.language.code)], t.out): t
-                   for t in tasks}
-        while pending:
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+    # Workers come from a fork server that has imported WeasyPrint once; forking this threaded process
+    # itself could copy a held lock into a child.
+    mp = multiprocessing.get_context("forkserver")
+    mp.set_forkserver_preload(["weasyprint", "publish.render.pdf", "publish.render.html", "publish.render.epub"])
+
+    def prepared(pair):
+        doc, lang = project.document(pair[0]), project.language(pair[1])
+        if doc.id not in sources:
+            raise _Skipped()
+        if any(t.fmt == "pdf" for t in by_edition[pair]):
+            from .render.pdf import require_fonts
+            try:
+                require_fonts(lang)
+            except RenderError as exc:         # no PDF without its fonts; the other formats still build
+                result.fail(exc)
+                by_edition[pair] = [t for t in by_edition[pair] if t.fmt != "pdf"]
+        start = time.perf_counter()
+        edition = prepare(project, doc, lang, sources[doc.id])
+        problem = _fitness(edition, options) or _qa(project, edition, options)
+        log.debug("prepared %s/%s in %.2f s", doc.id, lang.code, time.perf_counter() - start)
+        if problem is not None:
+            raise problem
+        for name, svg in edition.svgs.items():
+            write_atomic(project.build_dir / edition.language.code / "figures" / name, svg)
+        return edition
+
+    with ThreadPoolExecutor(max_workers=_jobs(options)) as threads, \
+            ProcessPoolExecutor(max_workers=_jobs(options), mp_context=mp) as pool:
+        preparing = {threads.submit(prepared, pair): pair for pair in by_edition}
+        rendering: dict = {}
+        while preparing or rendering:
+            done, _ = wait([*preparing, *rendering], return_when=FIRST_COMPLETED)
             for future in done:
-                task = pending.pop(future)
+                if future in preparing:
+                    pair = preparing.pop(future)
+                    try:
+                        edition = future.result()
+                    except _Skipped:
+                        continue
+                    except PublishError as exc:
+                        result.fail(exc)
+                        continue
+                    for task in by_edition[pair]:
+                        rendering[pool.submit(_render_one, task.fmt, ctx, edition, task.out)] = task
+                    continue
+                task = rendering.pop(future)
                 try:
                     seconds = future.result()
                 except PublishError as exc:
-                    result.errors.append(exc)
+                    result.fail(exc)
                     continue
                 except Exception as exc:   # a renderer's own failure must not take the other editions down
                     log.debug("rendering %s failed", task.out, exc_info=exc)
-                    result.errors.append(RenderError(f"rendering failed: {type(exc).__name__}: {exc}", task.out))
+                    result.fail(RenderError(f"rendering failed: {type(exc).__name__}: {exc}", task.out))
                     continue
                 state.data[_state_key(task.document, task.language, task.fmt)] = task.key
                 state.save()
@@ -199,18 +258,26 @@ def _render_all(project: Project, editions, tasks: list[Task], options: BuildOpt
                 log.info("built %s (%.1f s)", task.out.relative_to(project.root), seconds)
 
 
-def _render_one(fmt: str, ctx: RenderContext, edition: Edition, out: Path) -> float:
+def _render_one(fmt: str, ctx, edition: "Edition", out: Path) -> float:
+    from .render import render
     start = time.perf_counter()
     render(fmt, ctx, edition, out)
     return time.perf_counter() - start
 
 
-def _write_index(project: Project) -> None:
+def artifact_path(project: Project, doc_id: str, lang: str, fmt: str) -> Path:
+    return project.build_dir / lang / f"{doc_id}.{fmt}"
+
+
+def _write_index(project: Project, sources: dict) -> None:
+    from . import i18n
     source = project.source
     env = i18n.environment(project.templates_dir, source.tag, i18n.Translations())
     documents = []
     for doc in project.documents:
-        meta = sources_mod.load(doc.source, project.build_dir / ".cache").ast.get("meta", {})
+        if doc.id not in sources:
+            continue
+        meta = sources[doc.id].ast.get("meta", {})
         from .segments import pandoc_text
         text = lambda key: pandoc_text(meta[key]["c"]).strip() if key in meta else ""  # noqa: E731
         editions = []
@@ -230,7 +297,7 @@ def _write_index(project: Project) -> None:
 # -- keys, state, locking -----------------------------------------------------------------------
 
 def _shared_key(project: Project) -> str:
-    versions = [__version__, pandoc.version(), _dist_version("weasyprint"), _dist_version("Jinja2"),
+    versions = [__version__, _dist_version("pypandoc-binary"), _dist_version("weasyprint"), _dist_version("Jinja2"),
                 _dist_version("Babel")]
     return digest(*versions, tree_digest(Path(__file__).parent, "*.py", "*.lua", "*.html"),
                   project.path.read_bytes(), tree_digest(project.templates_dir),
@@ -241,7 +308,7 @@ def _edition_inputs(project: Project, doc: Document, lang: Language) -> list[byt
     parts: list[bytes | str] = [doc.id, lang.code, tree_digest(doc.source.parent)]
     for path in (doc.bibliography, doc.csl, lang.csl,
                  project.catalog_path(doc, lang) if lang.code != project.source_language else None,
-                 project.translations_dir / lang.code / f"{i18n.DOMAIN}.po"):
+                 project.translations_dir / lang.code / "templates.po"):
         parts.append(path.read_bytes() if path is not None and path.exists() else b"-")
     return parts
 

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
+import shutil
+import subprocess
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -43,14 +46,28 @@ def read(path: Path) -> polib.POFile:
     try:
         po = polib.pofile(text, wrapwidth=WRAP, check_for_duplicates=False)
     except (OSError, ValueError) as exc:
-        import re
         match = re.search(r"\(line (\d+)\)", str(exc))
         detail = str(exc).split(":", 1)[-1].strip() if "):" in str(exc) else "syntax error"
         raise CatalogError(f"syntax error: {detail}", path, int(match.group(1)) if match else None) from None
     po.fpath = str(path)
     _check_header(po, path, text)
     _check_duplicates(po, path)
+    _check_syntax(path)
     return po
+
+
+def _check_syntax(path: Path) -> None:
+    """polib lets some syntax errors pass (a string left open at the end); GNU msgfmt does not."""
+    if not shutil.which("msgfmt"):
+        return
+    result = subprocess.run(["msgfmt", "-o", "/dev/null", str(path)], capture_output=True, text=True)
+    if result.returncode == 0:
+        return
+    for line in result.stderr.splitlines():
+        match = re.match(r".*?:(\d+):(?:\d+:)?\s*(.*)", line)
+        if match:
+            raise CatalogError(f"syntax error: {match.group(2)}", path, int(match.group(1)))
+    raise CatalogError(f"msgfmt rejects it: {result.stderr.strip()}", path)
 
 
 def _check_header(po: polib.POFile, path: Path, text: str) -> None:

@@ -139,7 +139,9 @@ def _update_po(args) -> int:
     result = update_catalogs(project, _load_sources(project))
     for path in result.written:
         log.info("wrote %s", path.relative_to(project.root))
-    return 0
+    for error in result.errors:
+        print(f"error: {error}", file=sys.stderr)
+    return 1 if result.errors else 0
 
 
 def _stats(args) -> int:

@@ -19,7 +19,7 @@ from .errors import SourceError
 from .project import Document, Language, Project
 from .segments import pandoc_text
 from .fsutil import digest, write_atomic
-from .source import Source, check_citations, line_of
+from .source import Source, check_citations, check_structure, line_of
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +78,7 @@ class Edition:
 
 def prepare(project: Project, document: Document, language: Language, source: Source) -> Edition:
     check_citations(source, document.bibliography)
+    check_structure(source, project.root)
     report = None
     if language.code == project.source_language:
         ast = copy.deepcopy(source.ast)

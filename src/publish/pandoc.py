@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from functools import cache
 from pathlib import Path
@@ -26,6 +27,13 @@ def version() -> str:
     return pypandoc.get_pandoc_version()
 
 
+@cache
+def binary_version() -> str:
+    """The version of the package that ships pandoc: a cache key that costs no process."""
+    from importlib.metadata import version as dist_version
+    return f"pypandoc-binary {dist_version('pypandoc-binary')}"
+
+
 def run(args: list[str], input: bytes | None = None, path: Path | None = None) -> bytes:
     """Run pandoc; a failure becomes a RenderError naming ``path`` (the input concerned)."""
     result = subprocess.run([executable(), *args], input=input, capture_output=True)
@@ -45,10 +53,15 @@ def read_markdown(path: Path) -> dict:
     except UnicodeDecodeError as exc:
         line = text[:exc.start].count(b"\n") + 1
         raise SourceError(f"not UTF-8 text (byte {exc.object[exc.start]:#x})", path, line) from None
-    try:
-        return json.loads(run(["-f", MARKDOWN, "-t", "json"], input=text, path=path))
-    except RenderError as exc:
-        raise SourceError(exc.message, path) from None
+    result = subprocess.run([executable(), "-f", MARKDOWN, "-t", "json"], input=text, capture_output=True)
+    if result.returncode != 0:
+        raise SourceError(f"pandoc cannot read it: {result.stderr.decode('utf-8', 'replace').strip()}", path)
+    for warning in result.stderr.decode("utf-8", "replace").splitlines():
+        # A note defined twice silently loses one definition: an error, with its line.
+        match = re.search(r"Duplicate note reference '([^']*)' at line (\d+)", warning)
+        if match:
+            raise SourceError(f"note [^{match.group(1)}] is defined twice", path, int(match.group(2)))
+    return json.loads(result.stdout)
 
 
 def document(blocks: list, meta: dict | None = None) -> dict:

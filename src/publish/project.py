@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
@@ -21,7 +22,7 @@ class Language:
     code: str                 # directory name under translations/ and build/
     tag: str                  # BCP 47 tag: lang attributes, dc:language, PDF /Lang
     csl_locale: str           # CSL locale for citeproc (pandoc has no es-419, hence es-MX)
-    name: str                 # the language's name in itself, from Babel's locale data
+    name_override: str | None = None  # the project file's name for it; else Babel's (see `name`)
     csl: Path | None = None   # a CSL style of its own, else the document's
     min_completeness: float = 0.0
     hyphenate: bool = True
@@ -31,6 +32,17 @@ class Language:
     @property
     def babel_locale(self) -> Locale:
         return Locale.parse(self.tag, sep="-")
+
+    @property
+    def name(self) -> str:
+        """The language's name in itself, from Babel's locale data (looked up when needed)."""
+        return self.name_override or _display_name(self.tag)
+
+
+@lru_cache(maxsize=None)
+def _display_name(tag: str) -> str:
+    locale = Locale.parse(tag, sep="-")
+    return locale.get_display_name(locale)
 
 
 @dataclass(frozen=True)
@@ -170,14 +182,14 @@ class _Validator:
     def _language(self, index: int, table: dict) -> Language | None:
         code = self._string(table, "code", "languages", index, pattern=r"[a-z]{2,3}")
         tag = self._string(table, "tag", "languages", index)
-        name = None
+        known = True
         if tag is not None:
             try:
-                locale = Locale.parse(tag, sep="-")
-                name = locale.get_display_name(locale)
+                Locale.parse(tag, sep="-")
             except (ValueError, UnknownLocaleError):
                 self._error(f"tag {tag!r} is not a BCP 47 tag Babel knows", "languages", index, "tag")
-        name = table.get("name", name)
+                known = False
+        name = table.get("name")
         csl_locale = table.get("csl-locale", tag)
         completeness = table.get("min-completeness", 0)
         if not isinstance(completeness, (int, float)) or not 0 <= completeness <= 100:
@@ -192,9 +204,9 @@ class _Validator:
                 self._error(f"{key} must be a string", "languages", index, key)
         self._unknown(table, {"code", "tag", "name", "csl-locale", "min-completeness", "csl", "hyphenate",
                               "translation-credit", "review-credit"}, "languages", index)
-        if code is None or tag is None or name is None:
+        if code is None or tag is None or not known:
             return None
-        return Language(code=code, tag=tag, csl_locale=csl_locale, name=name, csl=csl,
+        return Language(code=code, tag=tag, csl_locale=csl_locale, name_override=name, csl=csl,
                         min_completeness=float(completeness), hyphenate=bool(hyphenate),
                         translation_credit=str(credits["translation-credit"]),
                         review_credit=str(credits["review-credit"]))

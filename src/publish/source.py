@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import yaml
 
@@ -28,7 +29,7 @@ def load(path: Path, cache_dir: Path | None = None) -> Source:
         raw = path.read_bytes()
     except FileNotFoundError:
         raise SourceError("source file not found", path) from None
-    key = digest(raw, pandoc.version())
+    key = digest(raw, pandoc.binary_version())
     cached = cache_dir / "ast" / f"{key}.json" if cache_dir else None
     if cached is not None and cached.exists():
         ast = json.loads(cached.read_bytes())
@@ -63,6 +64,54 @@ def check_citations(source: Source, bibliography: Path | None) -> None:
                                   f"{bibliography.name if bibliography else 'the (missing) bibliography'}",
                                   source.path, line_of(source.text, "@" + key)))
     collect(errors)
+
+
+def check_structure(source: Source, project_root: Path) -> None:
+    """Images must be files inside the project; headings need text. Checked before pandoc renders
+    anything: pandoc alone would embed any file it can read (even /etc/passwd) into an EPUB."""
+    errors: list[SourceError] = []
+    root = project_root.resolve()
+
+    def visit(node) -> None:
+        if isinstance(node, list):
+            for item in node:
+                visit(item)
+        elif isinstance(node, dict):
+            tag = node.get("t")
+            if tag == "Image":
+                target = node["c"][2][0]
+                problem = _image_problem(target, source.path.parent, root)
+                if problem:
+                    errors.append(SourceError(f"image {target!r}: {problem}", source.path,
+                                              line_of(source.text, target)))
+            elif tag == "Header" and not node["c"][2]:
+                errors.append(SourceError("a heading without text", source.path,
+                                          _empty_heading_line(source.text, node["c"][0])))
+            if "c" in node:
+                visit(node["c"])
+
+    visit(source.ast["blocks"])
+    collect(errors)
+
+
+def _image_problem(target: str, base: Path, root: Path) -> str | None:
+    parsed = urlsplit(target)
+    if parsed.scheme and len(parsed.scheme) > 1:     # (a one-letter scheme is a Windows drive)
+        return (f"{parsed.scheme}: URLs are not allowed; images must be files inside the project "
+                "(nothing is fetched from the network)")
+    path = (base / unquote(parsed.path)).resolve()
+    if not path.is_relative_to(root):
+        return "points outside the project"
+    if not path.is_file():
+        return "no such file"
+    return None
+
+
+def _empty_heading_line(text: str, level: int) -> int | None:
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.strip() == "#" * level or line.strip().startswith("#" * level + " {"):
+            return number
+    return None
 
 
 def line_of(text: str, needle: str) -> int | None:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
 from . import catalog as catalogs
 from . import i18n, segments
+from .errors import PublishError
 from .fsutil import digest
 from .project import Project
 from .source import Source
@@ -20,12 +21,14 @@ log = logging.getLogger(__name__)
 class UpdateResult:
     written: list[Path]
     reports: dict[str, catalogs.MergeReport]
+    errors: list[PublishError] = field(default_factory=list)   # catalogs that could not be merged (left as they are)
 
 
 def update_catalogs(project: Project, sources: dict[str, Source], only_if_changed: dict | None = None) -> UpdateResult:
     """Re-extract and merge. With ``only_if_changed`` (a state dict), skip domains whose input is unchanged."""
     written: list[Path] = []
     reports: dict[str, catalogs.MergeReport] = {}
+    errors: list[PublishError] = []
     domains: list[tuple[str, str, callable]] = []
     for doc in project.documents:
         source = sources[doc.id]
@@ -46,17 +49,23 @@ def update_catalogs(project: Project, sources: dict[str, Source], only_if_change
         template = make()
         if catalogs.save(template, pot_path):
             written.append(pot_path)
+        failed = False
         for lang, target in zip(project.targets, targets):
-            old = catalogs.read(target) if target.exists() else None
+            try:
+                old = catalogs.read(target) if target.exists() else None
+            except PublishError as exc:      # a broken catalog is reported and left byte for byte as it is
+                errors.append(exc)
+                failed = True
+                continue
             merged, report = catalogs.merge(template, old, lang.tag)
             reports[f"{lang.code}/{domain}"] = report
             if catalogs.save(merged, target):
                 written.append(target)
                 log.info("merged %s: %d kept, %d moved, %d fuzzy, %d obsolete, %d new", target.relative_to(project.root),
                          report.kept, report.moved, report.fuzzy, report.obsoleted, report.new)
-        if only_if_changed is not None:
+        if only_if_changed is not None and not failed:
             only_if_changed[state_key] = key
-    return UpdateResult(written, reports)
+    return UpdateResult(written, reports, errors)
 
 
 def i18n_key(project: Project) -> str:

@@ -137,7 +137,7 @@ def test_check(tmp_path, check_id, language, msgid, msgstr, flagged):
 
 
 def test_every_check_has_cases():
-    covered = {c[0] for c in CASES} | {"fuzzy", "consistency", "catalog-health", "spelling"}
+    covered = {c[0] for c in CASES} | {"fuzzy", "consistency", "catalog-health", "spelling", "stale"}
     assert set(REGISTRY) <= covered
 
 

@@ -174,3 +174,19 @@ def _strip(text: str) -> str:
 
 def _prose(text: str) -> str:
     return re.sub(r"\s+", " ", _without_urls(_without_citations(text))).strip()
+
+
+@check("stale", WARNING, scope="file")
+def stale(context):
+    """Entries for units the source no longer has (update-po makes them obsolete)."""
+    template = context.path.parent.parent / f"{context.path.stem}.pot"
+    if not template.exists():
+        return
+    from .. import catalog
+    current = {(e.msgctxt, e.msgid) for e in catalog.read(template) if e.msgid}
+    contexts = {c for c, _ in current}
+    for entry in context.po:
+        if entry.obsolete or not entry.msgid or (entry.msgctxt, entry.msgid) in current:
+            continue
+        what = "its source text changed" if entry.msgctxt in contexts else "no such unit in the source any more"
+        yield entry.linenum, entry.msgctxt, f"{what}; run `make update-po`"

@@ -32,5 +32,4 @@ def render(fmt: str, ctx: RenderContext, edition: Edition, out: Path) -> None:
     RENDERERS[fmt](ctx, edition, out)
 
 
-def artifact_path(project: Project, doc_id: str, lang: str, fmt: str) -> Path:
-    return project.build_dir / lang / f"{doc_id}.{fmt}"
+from ..build import artifact_path  # noqa: E402,F401  (one definition of where artifacts go)

@@ -4,16 +4,39 @@ from __future__ import annotations
 
 import copy
 import logging
+import subprocess
 from pathlib import Path
 
 from .. import i18n
 from ..edition import Edition
+from ..errors import RenderError
 from ..fsutil import write_atomic
 from . import RenderContext, renderer
 from .common import environment, html_parts, page_context
 from .fetcher import ProjectFetcher
 
 log = logging.getLogger(__name__)
+
+
+# The faces the print stylesheet names, per script, and the Debian package that provides them.
+FONTS = {"latin": ["Noto Serif", "Noto Sans"], "zh": ["Noto Serif CJK SC", "Noto Sans CJK SC"]}
+FONT_PACKAGES = {"Noto Serif": "fonts-noto-core", "Noto Sans": "fonts-noto-core",
+                 "Noto Serif CJK SC": "fonts-noto-cjk", "Noto Sans CJK SC": "fonts-noto-cjk"}
+
+
+def available_fonts() -> set[str]:
+    result = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True)
+    return {name.strip() for line in result.stdout.splitlines() for name in line.split(",")}
+
+
+def require_fonts(language) -> None:
+    """A missing face would fall back silently to another, or to boxes: refuse, naming the package."""
+    wanted = FONTS["latin"] + (FONTS["zh"] if language.tag.startswith("zh") else [])
+    missing = [face for face in wanted if face not in available_fonts()]
+    if missing:
+        packages = sorted({FONT_PACKAGES[face] for face in missing})
+        raise RenderError(f"missing font {', '.join(missing)} for {language.tag}: install the Debian package "
+                          f"{' '.join(packages)} (apt-get install {' '.join(packages)})")
 
 
 @renderer("pdf")
@@ -45,11 +68,12 @@ def layout_with_notes_in_place(html, options: dict, out: Path):
     When that happens, the block whose first line provoked it starts a new page instead, and the
     pages are laid out again.
     """
-    for _ in range(MAX_PASSES):
+    for attempt in range(MAX_PASSES):
         document = html.render(**options)
         pages = [page._page_box for page in document.pages]
         late = _pages_with_late_notes(pages)
         if not late:
+            log.debug("%s: laid out in %d pass(es)", out, attempt + 1)
             return document
         for index in late:
             element = _block_starting_at_page_end(pages[index])

@@ -1,0 +1,254 @@
+"""Broken and hostile input: every case gets a clear error naming file and line, a non-zero exit, the
+other editions still built, and nothing lost."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+
+import pytest
+
+from publish import catalog
+from publish.build import BuildOptions, build
+from publish.cli import main
+from publish.project import load_project
+
+from .conftest import DATA, ROOT
+
+BAD_PO = {    # file -> (line reported, words in the message)
+    "syntax.po": (17, "syntax error"),
+    "invalid-utf8.po": (16, "invalid UTF-8"),
+    "charset.po": (6, "charset 'iso-8859-1'"),
+    "duplicate.po": (14, "duplicate entry (first at line 10)"),
+}
+
+
+def run_cli(project, *args):
+    return subprocess.run([sys.executable, "-m", "publish", "--project", str(project.path), *args],
+                          capture_output=True, text=True, cwd=project.root)
+
+
+@pytest.mark.parametrize("name", sorted(BAD_PO))
+def test_a_broken_po_file_fails_its_edition_only(project_copy, name):
+    target = project_copy.catalog_path("common-goals", "es")
+    shutil.copy(DATA / "bad-po" / name, target)
+    before = target.read_bytes()
+    result = build(project_copy, BuildOptions(formats=["html"]))
+    line, words = BAD_PO[name]
+    messages = [str(e) for e in result.errors]
+    assert any(m.startswith(f"{target}:{line}: ") and words in m for m in messages), messages
+    assert target.read_bytes() == before                       # never rewritten, nothing lost
+    assert not (project_copy.build_dir / "es" / "common-goals.html").exists()
+    for lang in ("en", "pt", "zh"):
+        assert (project_copy.build_dir / lang / "common-goals.html").exists()
+    assert main(["--project", str(project_copy.path), "check", "--po", str(target)]) == 1
+
+
+def test_duplicate_entries_name_the_context(project_copy, capsys):
+    target = project_copy.catalog_path("common-goals", "es")
+    shutil.copy(DATA / "bad-po" / "duplicate.po", target)
+    assert main(["--project", str(project_copy.path), "check", "--po", str(target), "--format", "json"]) == 1
+    findings = json.loads(capsys.readouterr().out)
+    assert findings[0]["msgctxt"] == "meta/title" and findings[0]["line"] == 14
+
+
+def test_a_wrong_plural_forms_header_is_reported(project_copy, capsys):
+    target = project_copy.catalog_path("common-goals", "es")
+    shutil.copy(DATA / "bad-po" / "plural-forms.po", target)
+    assert main(["--project", str(project_copy.path), "check", "--po", str(target), "--format", "json"]) == 1
+    findings = json.loads(capsys.readouterr().out)
+    plural = [f for f in findings if f["check"] == "catalog-health"]
+    assert plural and plural[0]["line"] == 8 and "Plural-Forms" in plural[0]["message"]
+
+
+def test_an_entry_for_a_vanished_unit(project_copy, capsys):
+    target = project_copy.catalog_path("common-goals", "es")
+    shutil.copy(DATA / "bad-po" / "vanished.po", target)
+    main(["--project", str(project_copy.path), "check", "--po", str(target), "--format", "json"])
+    findings = json.loads(capsys.readouterr().out)
+    stale = [f for f in findings if f["check"] == "stale"]
+    assert [(f["line"], f["msgctxt"]) for f in stale] == [(14, "part-9/p1")]
+    # update-po keeps its translation, as an obsolete entry.
+    assert main(["--project", str(project_copy.path), "update-po"]) == 0
+    po = catalog.read(target)
+    assert [e.msgstr for e in po if e.obsolete] == ["Un párrafo que se eliminó."]
+    assert po.find("Common Goals", msgctxt="meta/title").msgstr == "Objetivos comunes"
+
+
+@pytest.mark.parametrize("msgstr,words", [
+    ('Texto <script>alert("x")</script>.', "raw HTML or script"),
+    ('Una <img src="x" onerror="alert(1)">.', "raw HTML or script"),
+    ("Un [enlace](javascript:alert(1)).", "raw HTML or script"),
+    ("Un [enlace](https://evil.example/).", "found a link to https://evil.example/"),
+])
+def test_hostile_translations_are_reported_and_never_executable(project_copy, msgstr, words, capsys):
+    target = project_copy.catalog_path("common-goals", "es")
+    po = catalog.read(target)
+    entry = po.find("introduction/p1", by="msgctxt")
+    entry.msgstr = msgstr
+    catalog.save(po, target)
+    assert main(["--project", str(project_copy.path), "check", "--po", str(target), "--format", "json"]) == 1
+    findings = json.loads(capsys.readouterr().out)
+    assert any(words in f["message"] and f["msgctxt"] == "introduction/p1" for f in findings), findings
+    # An editor who forces the build still gets no executable markup: pandoc escapes raw HTML in text.
+    result = build(project_copy, BuildOptions(languages=["es"], formats=["html", "epub"], ignore_qa=True))
+    assert result.ok, result.errors
+    html = (project_copy.build_dir / "es" / "common-goals.html").read_text(encoding="utf-8")
+    assert "<script>alert" not in html and 'onerror="alert' not in html and 'href="javascript:' not in html
+
+
+def test_qa_errors_block_the_edition_unless_overridden(project_copy):
+    target = project_copy.catalog_path("common-goals", "es")
+    po = catalog.read(target)
+    entry = po.find("introduction/p2", by="msgctxt")
+    assert "2024" in entry.msgstr
+    entry.msgstr = entry.msgstr.replace("2024", "2025")
+    catalog.save(po, target)
+    result = build(project_copy, BuildOptions(languages=["es", "en"], formats=["html"]))
+    assert len(result.errors) == 1
+    message = str(result.errors[0])
+    assert message.startswith(f"{target}:") and "not published" in message and "--ignore-qa" in message
+    assert "[introduction/p2]" in message and "2025" in message
+    assert not (project_copy.build_dir / "es" / "common-goals.html").exists()
+    assert (project_copy.build_dir / "en" / "common-goals.html").exists()
+    assert build(project_copy, BuildOptions(languages=["es"], formats=["html"], ignore_qa=True)).ok
+
+
+def test_a_translation_dropping_a_citation_falls_back_and_is_reported(project_copy, capsys):
+    target = project_copy.catalog_path("common-goals", "pt")
+    po = catalog.read(target)
+    entry = po.find("introduction/p2", by="msgctxt")
+    entry.msgstr = entry.msgstr.replace("[@un-sg-priorities-2024]", "").replace("@un-sg", "@un-sgx")
+    catalog.save(po, target)
+    assert main(["--project", str(project_copy.path), "check", "--po", str(target)]) == 1
+    assert "expected citation key @un-sg-priorities-2024, missing" in capsys.readouterr().out
+
+
+SOURCES = {   # a line appended to the source -> (line reported, words)
+    "unknown-citation": ("See [@no-such-work].", "unknown citation key @no-such-work"),
+    "note-twice": ("A[^x] and B[^x].\n\n[^x]: one\n\n[^x]: two", "note [^x] is defined twice"),
+    "empty-heading": ("#", "a heading without text"),
+    "missing-image": ("![A chart](figures/none.png)", "no such file"),
+    "passwd": ("![x](file:///etc/passwd)", "file: URLs are not allowed"),
+    "outside": ("![x](../../../../etc/passwd)", "points outside the project"),
+    "remote": ("![x](https://example.org/x.png)", "https: URLs are not allowed"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(SOURCES))
+def test_bad_markdown_source(project_copy, case):
+    addition, words = SOURCES[case]
+    source = project_copy.root / "source" / "common-goals.md"
+    text = source.read_text(encoding="utf-8")
+    source.write_text(text + "\n" + addition + "\n", encoding="utf-8")
+    line = len(text.splitlines()) + 2
+    result = build(project_copy, BuildOptions(languages=["en"], formats=["epub"], merge=False))
+    messages = [str(e) for e in result.errors]
+    assert any(words in m and m.startswith(f"{source}:") for m in messages), messages
+    if case != "note-twice":
+        assert any(m.startswith(f"{source}:{line}:") for m in messages), (line, messages)
+    assert not (project_copy.build_dir / "en" / "common-goals.epub").exists()
+
+
+def test_nothing_outside_the_project_reaches_an_epub_or_pdf(project_copy):
+    css = project_copy.templates_dir / "css" / "print.css"
+    css.write_text('@import url("file:///etc/passwd");\n' + css.read_text(encoding="utf-8"), encoding="utf-8")
+    result = build(project_copy, BuildOptions(languages=["en"], formats=["pdf", "epub"]))
+    assert result.ok
+    pdf = subprocess.run(["pdftotext", str(project_copy.build_dir / "en" / "common-goals.pdf"), "-"],
+                         capture_output=True, text=True).stdout
+    assert "root:x:0:0" not in pdf
+    with zipfile.ZipFile(project_copy.build_dir / "en" / "common-goals.epub") as epub:
+        assert not any(b"root:x:0:0" in epub.read(n) for n in epub.namelist())
+
+
+def test_a_very_long_paragraph_builds(project_copy):
+    source = project_copy.root / "source" / "common-goals.md"
+    long = " ".join(["Cooperation on human rights development is a long-term task."] * 800)
+    source.write_text(source.read_text(encoding="utf-8") + "\n" + long + "\n", encoding="utf-8")
+    assert build(project_copy, BuildOptions(languages=["en"], formats=["pdf", "html"])).ok
+
+
+def test_a_missing_template(project_copy):
+    (project_copy.templates_dir / "html" / "edition.html.j2").unlink()
+    result = build(project_copy, BuildOptions(languages=["en"], formats=["html"]))
+    assert [str(e) for e in result.errors] == [
+        f"{project_copy.templates_dir / 'html/edition.html.j2'}:1: template 'html/edition.html.j2' not found"]
+
+
+def test_a_missing_font_names_the_package(project_copy, monkeypatch):
+    from publish.render import pdf
+    monkeypatch.setattr(pdf, "available_fonts", lambda: {"Noto Serif", "Noto Sans"})
+    result = build(project_copy, BuildOptions(languages=["zh", "en"], formats=["pdf"], jobs=1))
+    messages = [str(e) for e in result.errors]
+    assert len(messages) == 1
+    assert "missing font Noto Serif CJK SC, Noto Sans CJK SC for zh-Hans" in messages[0]
+    assert "apt-get install fonts-noto-cjk" in messages[0]
+    assert (project_copy.build_dir / "en" / "common-goals.pdf").exists()
+
+
+def test_a_broken_project_file_or_glossary(project_copy, capsys):
+    glossary = project_copy.translations_dir / "glossary.yaml"
+    glossary.write_text("terms:\n  - id: a\n    en: [A\n", encoding="utf-8")
+    assert main(["--project", str(project_copy.path), "check"]) == 1
+    assert f"{glossary}:" in capsys.readouterr().err
+    project_copy.path.write_text("[project\n", encoding="utf-8")
+    assert main(["--project", str(project_copy.path), "build"]) == 1
+    assert f"{project_copy.path}:1: invalid TOML" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_an_interrupted_build_leaves_no_partial_artifact(project_copy, sig):
+    out = project_copy.build_dir / "en" / "common-goals.pdf"
+    process = subprocess.Popen([sys.executable, "-m", "publish", "--project", str(project_copy.path), "build",
+                                "--lang", "en", "--format", "pdf"], cwd=project_copy.root,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    time.sleep(2.5)     # the PDF is being laid out
+    process.send_signal(sig)
+    process.wait(timeout=60)
+    assert process.returncode != 0 or out.exists()
+    leftovers = [p for p in project_copy.build_dir.rglob("*.tmp")]
+    assert not leftovers or all(p.name.startswith(".") for p in leftovers)
+    if out.exists():
+        assert subprocess.run(["pdfinfo", str(out)], capture_output=True).returncode == 0
+    result = run_cli(project_copy, "build", "--lang", "en", "--format", "pdf")
+    assert result.returncode == 0, result.stderr
+    assert subprocess.run(["pdfinfo", str(out)], capture_output=True).returncode == 0
+    assert not list(project_copy.build_dir.rglob("*.tmp"))
+
+
+def test_two_builds_at_once(project_copy):
+    command = [sys.executable, "-m", "publish", "--project", str(project_copy.path), "build", "--lang", "en",
+               "--lang", "es", "--format", "html", "--format", "epub"]
+    first = subprocess.Popen(command, cwd=project_copy.root, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    second = subprocess.Popen(command, cwd=project_copy.root, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert first.wait(timeout=120) == 0 and second.wait(timeout=120) == 0
+    json.loads((project_copy.build_dir / ".cache" / "state.json").read_text(encoding="utf-8"))
+    for lang in ("en", "es"):
+        with zipfile.ZipFile(project_copy.build_dir / lang / "common-goals.epub") as epub:
+            assert epub.testzip() is None
+        assert (project_copy.build_dir / lang / "common-goals.html").read_text(encoding="utf-8").endswith("</html>\n")
+
+
+def test_update_po_after_reorganising_the_source(project_copy):
+    source = project_copy.root / "source" / "common-goals.md"
+    text = source.read_text(encoding="utf-8")
+    paragraphs = text.split("\n\n")
+    # Move the first paragraph of the introduction to the end of Part I's first section.
+    intro = next(i for i, p in enumerate(paragraphs) if p.startswith("# Introduction"))
+    moved = paragraphs.pop(intro + 1)
+    at = next(i for i, p in enumerate(paragraphs) if p.startswith("## 2. The Necessities"))
+    paragraphs.insert(at, moved)
+    source.write_text("\n\n".join(paragraphs), encoding="utf-8")
+    po_path = project_copy.catalog_path("common-goals", "es")
+    before = {e.msgstr for e in catalog.read(po_path) if e.msgstr}
+    assert main(["--project", str(project_copy.path), "update-po"]) == 0
+    after = catalog.read(po_path)
+    assert before <= {e.msgstr for e in after if e.msgstr}
+    moved_entry = next(e for e in after if e.msgid == moved and not e.obsolete)
+    assert moved_entry.msgctxt.startswith("part-1-1/") and moved_entry.msgstr and "fuzzy" not in moved_entry.flags
