@@ -6,7 +6,7 @@ PUBLISH := $(VENV)/bin/publish
 STAMP := $(VENV)/.installed
 SYSTEM_STAMP := $(VENV)/.system-deps
 
-.PHONY: all release test update-po stats check bench clean distclean setup
+.PHONY: all release test update-po stats check validate serve dist bench clean distclean setup
 
 # IGNORE_QA=1 publishes editions even when `publish check` finds errors in their translations.
 BUILD_FLAGS := $(if $(IGNORE_QA),--ignore-qa,)
@@ -19,6 +19,15 @@ release: $(STAMP)
 
 check: $(STAMP)
 	$(PUBLISH) check
+
+validate: all
+	$(PUBLISH) validate
+
+serve: $(STAMP)
+	$(PUBLISH) serve
+
+dist: all
+	$(PUBLISH) dist
 
 test: $(STAMP)
 	$(PYTHON) -m pytest -q

@@ -12,6 +12,7 @@ import json
 import logging
 import multiprocessing
 import os
+import subprocess
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from contextlib import contextmanager
@@ -76,6 +77,7 @@ def build(project: Project, options: BuildOptions | None = None) -> BuildResult:
     options = options or BuildOptions()
     result = BuildResult()
     clock = _Stopwatch()
+    _reproducible_dates(project)
     with _locked(project):
         _remove_stale_temporaries(project)
         state = _State(project.build_dir / ".cache" / "state.json")
@@ -96,6 +98,21 @@ def build(project: Project, options: BuildOptions | None = None) -> BuildResult:
         state.save()
         clock.lap("index")
     return result
+
+
+def _reproducible_dates(project: Project) -> None:
+    """Without SOURCE_DATE_EPOCH, the date of the last commit stands for it, so that two builds of the
+    same tree give the same bytes (pandoc, WeasyPrint and the templates all read it)."""
+    if os.environ.get("SOURCE_DATE_EPOCH"):
+        return
+    try:
+        stamp = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=project.root, capture_output=True,
+                               text=True, timeout=5).stdout.strip()
+    except (OSError, subprocess.TimeoutExpired):
+        stamp = ""
+    if not stamp.isdigit():
+        stamp = str(int(max(doc.source.stat().st_mtime for doc in project.documents if doc.source.exists())))
+    os.environ["SOURCE_DATE_EPOCH"] = stamp
 
 
 class _Skipped(Exception):
@@ -288,7 +305,7 @@ def _write_index(project: Project, sources: dict) -> None:
                                                and artifact_path(project, doc.id, lang.code, f).exists()]})
         documents.append({"id": doc.id, "title": text("title"), "subtitle": text("subtitle"), "editions": editions})
     page = i18n.render(env, "index.html.j2", lang=source.tag, title=documents[0]["title"] if documents else "",
-                       subtitle="", description="", documents=documents)
+                       subtitle="", description="", keywords=[], documents=documents)
     target = project.build_dir / "index.html"
     if not target.exists() or target.read_text(encoding="utf-8") != page:
         write_atomic(target, page)

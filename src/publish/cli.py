@@ -90,6 +90,17 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--doc", help="the document (default: the file's name)")
     p.set_defaults(run=_import)
 
+    p = commands.add_parser("validate", help="epubcheck, the Nu HTML Checker and the PDF checks over build/")
+    p.set_defaults(run=_validate)
+
+    p = commands.add_parser("serve", help="serve build/ on 127.0.0.1 and rebuild on save")
+    p.add_argument("--port", type=int, default=8000)
+    p.set_defaults(run=_serve)
+
+    p = commands.add_parser("dist", help="pack every PDF and EPUB, the site and SHA-256 sums in one archive")
+    p.add_argument("-o", "--output", type=Path)
+    p.set_defaults(run=_dist)
+
     p = commands.add_parser("glossary", help="export the glossary")
     p.add_argument("--tbx", type=Path, required=True, metavar="OUT.tbx", help="write it as TBX")
     p.set_defaults(run=_glossary)
@@ -219,6 +230,28 @@ def _import(args) -> int:
     findings = check_project(project, files=[result.path])
     print(as_text(findings))
     return 1 if any(f.severity == ERROR for f in findings) else 0
+
+
+def _validate(args) -> int:
+    from .validate import validate
+    problems = validate(_project(args))
+    for problem in problems:
+        print(problem)
+    print(f"{len(problems)} problems")
+    return 1 if problems else 0
+
+
+def _serve(args) -> int:
+    from .site import serve
+    serve(_project(args), port=args.port)
+    return 0
+
+
+def _dist(args) -> int:
+    from .site import dist
+    path = dist(_project(args), args.output)
+    print(path)
+    return 0
 
 
 def _glossary(args) -> int:

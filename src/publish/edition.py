@@ -53,6 +53,14 @@ class Edition:
             return value["c"]
         return pandoc_text(value["c"]).strip()
 
+    def meta_list(self, key: str) -> list[str]:
+        value = self.meta.get(key)
+        if value is None:
+            return []
+        if value["t"] == "MetaList":
+            return [pandoc_text(v["c"]).strip() if v["t"] != "MetaString" else v["c"] for v in value["c"]]
+        return [self.meta_text(key)]
+
     @property
     def title(self) -> str:
         return self.meta_text("title")

