@@ -2,7 +2,7 @@
 # Debian packages the build and the tests need. As root they are installed;
 # otherwise the missing ones are named and the bootstrap stops.
 set -eu
-PACKAGES="fonts-noto-core fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils gettext default-jre-headless epubcheck"
+PACKAGES="fonts-noto-core fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils gettext default-jre-headless epubcheck hunspell hunspell-es hunspell-pt-br chromium"
 missing=""
 for pkg in $PACKAGES; do
     if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then

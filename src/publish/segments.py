@@ -355,20 +355,25 @@ def _locate(slots: list[Slot], source_text: str) -> list[int]:
     without moving the main cursor, so an out-of-line note definition does not derail the rest.
     """
     lines = source_text.splitlines()
+    front = _front_matter_end(lines)
     cursor = 0
     found_at: dict[str, int] = {}
     result = []
     for slot in slots:
         value = slot.get()
         words = (str(value).split() if slot.kind == "text" else pandoc_text(value).split())
+        meta = slot.context.startswith("meta/")
+        if not meta and cursor < front:
+            cursor = front            # the body starts after the front matter
+        end = front if meta else len(lines)
         if slot.parent:
             start = found_at.get(slot.parent, cursor)
         else:
             # Units follow each other on separate lines, except labels written on their div's line.
             start = cursor + 1 if result and slot.kind != "text" else cursor
-        line = _find(lines, _probe(words), start)
+        line = _find(lines, _probe(words), start, end)
         if line is None and start > cursor:
-            line = _find(lines, _probe(words), cursor)
+            line = _find(lines, _probe(words), cursor, end)
         if line is None:
             line = start
         elif not slot.parent:
@@ -376,6 +381,16 @@ def _locate(slots: list[Slot], source_text: str) -> list[int]:
         found_at[slot.context] = line
         result.append(line + 1)
     return result
+
+
+def _front_matter_end(lines: list[str]) -> int:
+    """Index of the line after the YAML front matter (0 when there is none)."""
+    if not lines or lines[0].strip() != "---":
+        return 0
+    for number in range(1, len(lines)):
+        if lines[number].strip() in ("---", "..."):
+            return number + 1
+    return 0
 
 
 def _probe(words: list[str]) -> str:
@@ -387,10 +402,10 @@ def _probe(words: list[str]) -> str:
     return next((w for w in cleaned if w), "")
 
 
-def _find(lines: list[str], probe: str, start: int) -> int | None:
+def _find(lines: list[str], probe: str, start: int, end: int | None = None) -> int | None:
     if not probe:
         return None
-    for number in range(start, len(lines)):
+    for number in range(start, len(lines) if end is None else end):
         if probe in lines[number]:
             return number
     return None
