@@ -165,3 +165,11 @@ def test_bad_catalogs_are_reported_with_file_and_line(tmp_path):
     with pytest.raises(CatalogError) as caught:
         catalog.read(path)
     assert str(caught.value).startswith(f"{path}:8: syntax error")
+
+
+def test_translator_flags_survive_a_merge():
+    old, _ = catalog.merge(template([("s/p1", "China")]), None, "es-419")
+    old[0].msgstr = "China"
+    old[0].flags.append("ignore-same")
+    new, _ = catalog.merge(template([("s/p1", "China"), ("s/p2", "More.")]), old, "es-419")
+    assert "ignore-same" in new.find("China", msgctxt="s/p1").flags

@@ -253,9 +253,17 @@ def merge(template: polib.POFile, old: polib.POFile | None, tag: str) -> tuple[p
     return po, report
 
 
+def _translator_flags(entry: polib.POEntry, old: polib.POEntry) -> None:
+    """Flags a translator set (ignore-same, ...) travel with the translation; format flags come from the template."""
+    for flag in old.flags:
+        if flag != "fuzzy" and not flag.endswith("-format") and flag not in entry.flags:
+            entry.flags.append(flag)
+
+
 def _take(entry: polib.POEntry, old: polib.POEntry, keep_fuzzy: bool) -> None:
     entry.msgstr = old.msgstr
     entry.tcomment = old.tcomment
+    _translator_flags(entry, old)
     if keep_fuzzy and "fuzzy" in old.flags:
         entry.flags.append("fuzzy")
         entry.previous_msgid = old.previous_msgid
@@ -268,6 +276,7 @@ def _take(entry: polib.POEntry, old: polib.POEntry, keep_fuzzy: bool) -> None:
 def _suggest(entry: polib.POEntry, old: polib.POEntry) -> None:
     entry.msgstr = old.msgstr
     entry.tcomment = old.tcomment
+    _translator_flags(entry, old)
     entry.flags.append("fuzzy")
     entry.previous_msgid = old.previous_msgid if "fuzzy" in old.flags and old.previous_msgid else old.msgid
     if old.msgctxt != entry.msgctxt:

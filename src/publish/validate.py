@@ -19,6 +19,7 @@ from .project import Language, Project
 
 EPUBCHECK = ["java", "-jar", "/usr/share/java/epubcheck.jar"]
 PAGE_SIZES = {"A4": "595.276 x 841.89", "Letter": "612 x 792"}
+MAX_BYTES = {"zh": 4_000_000, "default": 2_000_000}     # what attendees download on a conference network
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,15 @@ def check_pdf(path: Path, language: Language, page_size: str, html: Path | None 
             problems.append(Problem(path, f"font not embedded and subset: {fields[0]}"))
         if "CJK" in fields[0] and "SC" not in fields[0]:
             problems.append(Problem(path, f"a CJK face other than Simplified Chinese: {fields[0]}"))
+    limit = MAX_BYTES.get(language.tag.split("-")[0], MAX_BYTES["default"])
+    if path.stat().st_size > limit:
+        problems.append(Problem(path, f"{path.stat().st_size:,} bytes, more than {limit:,}"))
+    images = subprocess.run(["pdfimages", "-list", str(path)], capture_output=True, text=True).stdout
+    if len(images.splitlines()) > 2:
+        problems.append(Problem(path, "raster images in the PDF: figures must be vectors"))
+    outline = PdfReader(path).outline
+    if len(outline) < 3:
+        problems.append(Problem(path, "no PDF bookmarks for the headings"))
     calls, notes = note_pages(path)
     for number, page in notes.items():
         if calls.get(number) != page:

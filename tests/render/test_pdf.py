@@ -113,3 +113,19 @@ def test_each_note_sits_on_the_page_of_its_call(built, lang):
     assert sorted(notes) == list(range(1, 29))
     misplaced = {n: (calls.get(n), notes[n]) for n in notes if calls.get(n) != notes[n]}
     assert not misplaced, f"note: (page of call, page of note) {misplaced}"
+
+
+def test_us_letter_and_a_print_shop_variant_with_bleed(project_copy):
+    from pypdf import PdfReader
+
+    from publish.build import BuildOptions, build
+    from publish.project import load_project
+    text = project_copy.path.read_text(encoding="utf-8").replace('page-size = "A4"', 'page-size = "Letter"\nbleed = true')
+    project_copy.path.write_text(text, encoding="utf-8")
+    project = load_project(project_copy.path)
+    assert build(project, BuildOptions(languages=["en"], formats=["pdf"])).ok
+    page = PdfReader(project.build_dir / "en" / "common-goals.pdf").pages[3]
+    trim, media = page.trimbox, page.mediabox
+    assert (round(float(trim.width)), round(float(trim.height))) == (612, 792)       # US Letter
+    bleed = (float(media.width) - float(trim.width)) / 2
+    assert abs(bleed - 3 / 25.4 * 72) < 0.5                                           # 3 mm on each side

@@ -92,7 +92,36 @@ def run(context: Context, only: Iterable[str] | None = None) -> list[Finding]:
 
 def check_catalog(project: Project | None, language: Language, path: Path, glossary=None,
                   release: bool = False) -> list[Finding]:
-    """Every check over one catalog. An unreadable catalog is itself a finding."""
+    """Every check over one catalog. An unreadable catalog is itself a finding.
+
+    Findings are cached under build/.cache/checks, keyed on every input that shapes them (the catalog,
+    its template, the glossary, the word lists, the checks' own code), so nothing is checked twice.
+    """
+    cache = _cache_file(project, language, path, release) if project is not None else None
+    if cache is not None and cache.exists():
+        return [Finding(**f) for f in json.loads(cache.read_text(encoding="utf-8"))]
+    findings = _check_catalog(project, language, path, glossary, release)
+    if cache is not None:
+        from ..fsutil import write_atomic
+        write_atomic(cache, as_json(findings))
+    return findings
+
+
+def _cache_file(project: Project, language: Language, path: Path, release: bool) -> Path | None:
+    from .. import __version__
+    from ..fsutil import digest, tree_digest
+    inputs = [path, path.parent.parent / f"{path.stem}.pot", project.translations_dir / "glossary.yaml",
+              project.translations_dir / "wordlist.txt", path.parent / "wordlist.txt"]
+    try:
+        parts = [p.read_bytes() if p.exists() else b"-" for p in inputs]
+    except OSError:
+        return None
+    key = digest(__version__, tree_digest(Path(__file__).parent.parent, "*.py"), language.tag, str(release), *parts)
+    return project.build_dir / ".cache" / "checks" / f"{key}.json"
+
+
+def _check_catalog(project: Project | None, language: Language, path: Path, glossary=None,
+                   release: bool = False) -> list[Finding]:
     try:
         from .. import catalog
         po = catalog.read(path)
@@ -128,7 +157,7 @@ def check_project(project: Project, languages: list[str] | None = None, files: l
     """Check the catalogs of the given languages (default: every target language), or the given files."""
     from ..glossary import GLOSSARY, load
     glossary_path = project.translations_dir / GLOSSARY
-    glossary = load(glossary_path) if glossary_path.exists() else None
+    glossary = _LazyGlossary(glossary_path) if glossary_path.exists() else None
     targets: list[tuple[Language, Path]] = []
     if files:
         for path in files:
@@ -146,3 +175,18 @@ def check_project(project: Project, languages: list[str] | None = None, files: l
     for language, path in targets:
         findings += check_catalog(project, language, path, glossary, release)
     return findings
+
+
+class _LazyGlossary:
+    """The glossary, loaded on first use: a cached check needs none. (A broken one still fails loudly.)"""
+
+    def __init__(self, path: Path):
+        from ..glossary import load
+        self.path = path
+        self._glossary = None
+        self._load = load
+
+    def __getattr__(self, name):
+        if self._glossary is None:
+            self._glossary = self._load(self.path)
+        return getattr(self._glossary, name)
