@@ -240,8 +240,9 @@ def _produce(project: Project, sources, tasks: list[Task], options: BuildOptions
             write_atomic(project.build_dir / edition.language.code / "figures" / name, svg)
         return edition
 
+    pdfs = any(t.fmt == "pdf" for t in tasks)
     with ThreadPoolExecutor(max_workers=_jobs(options)) as threads, \
-            ProcessPoolExecutor(max_workers=_jobs(options), mp_context=mp) as pool:
+            (ProcessPoolExecutor(max_workers=_jobs(options), mp_context=mp) if pdfs else _NoPool()) as pool:
         preparing = {threads.submit(prepared, pair): pair for pair in by_edition}
         rendering: dict = {}
         while preparing or rendering:
@@ -257,7 +258,9 @@ def _produce(project: Project, sources, tasks: list[Task], options: BuildOptions
                         result.fail(exc)
                         continue
                     for task in by_edition[pair]:
-                        rendering[pool.submit(_render_one, task.fmt, ctx, edition, task.out)] = task
+                        # WeasyPrint is CPU-bound Python: a process each; pandoc runs as a subprocess anyway.
+                        runner = pool if task.fmt == "pdf" else threads
+                        rendering[runner.submit(_render_one, task.fmt, ctx, edition, task.out)] = task
                     continue
                 task = rendering.pop(future)
                 try:
@@ -273,6 +276,16 @@ def _produce(project: Project, sources, tasks: list[Task], options: BuildOptions
                 state.save()
                 result.built.append((task.out, seconds))
                 log.info("built %s (%.1f s)", task.out.relative_to(project.root), seconds)
+
+
+class _NoPool:
+    """Stands in for the process pool when there is no PDF to make."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
 
 
 def _render_one(fmt: str, ctx, edition: "Edition", out: Path) -> float:

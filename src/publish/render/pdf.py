@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 import logging
 import subprocess
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 from .. import i18n
 from ..edition import Edition
 from ..errors import RenderError
-from ..fsutil import write_atomic
+from ..fsutil import digest, write_atomic
 from . import RenderContext, renderer
 from .common import environment, html_parts, page_context
 from .fetcher import ProjectFetcher
@@ -52,7 +53,8 @@ def render_pdf(ctx: RenderContext, edition: Edition, out: Path) -> None:
     html = HTML(string=page, base_url=out.parent.resolve().as_uri() + "/", url_fetcher=fetcher)
     options = {"pdf_variant": "pdf/ua-1",
                "pdf_identifier": f"{edition.document.id}-{edition.language.code}".encode()}
-    document = layout_with_notes_in_place(html, options, out)
+    memo = ctx.project.root / ".cache" / "layout" / f"{digest(page, repr(sorted(options.items())))}.json"
+    document = layout_with_notes_in_place(html, options, out, memo)
     write_atomic(out, document.write_pdf(**options))
 
 
@@ -60,28 +62,43 @@ MAX_PASSES = 4
 BLOCK_TAGS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "figure", "div", "section", "dd", "dt"}
 
 
-def layout_with_notes_in_place(html, options: dict, out: Path):
+def layout_with_notes_in_place(html, options: dict, out: Path, memo: Path | None = None):
     """Lay out the pages so that every note sits on the page of its call.
 
     WeasyPrint 70 moves notes whose calls are already placed to the next page when it needs room
     for a later line (to honour widows, orphans or a first line), whatever ``footnote-policy`` says.
     When that happens, the block whose first line provoked it starts a new page instead, and the
-    pages are laid out again.
+    pages are laid out again. The blocks found are remembered in ``memo`` (keyed on the page's
+    content), so that the same page is laid out once next time; the result is verified all the same.
     """
+    elements = list(html.etree_element.iter())
+    breaks: list[int] = []
+    if memo is not None and memo.exists():
+        breaks = [i for i in json.loads(memo.read_text(encoding="utf-8")) if i < len(elements)]
+        for index in breaks:
+            _break_before(elements[index])
     for attempt in range(MAX_PASSES):
         document = html.render(**options)
         pages = [page._page_box for page in document.pages]
         late = _pages_with_late_notes(pages)
         if not late:
             log.debug("%s: laid out in %d pass(es)", out, attempt + 1)
+            if memo is not None and breaks:
+                write_atomic(memo, json.dumps(sorted(set(breaks))))
             return document
+        positions = {id(element): index for index, element in enumerate(elements)}
         for index in late:
             element = _block_starting_at_page_end(pages[index])
             if element is None or "break-before" in (element.get("style") or ""):
                 break
-            element.set("style", (element.get("style") or "") + ";break-before: page")
+            _break_before(element)
+            breaks.append(positions[id(element)])
     log.warning("%s: some notes could not be kept on the page of their call", out)
     return document
+
+
+def _break_before(element) -> None:
+    element.set("style", (element.get("style") or "") + ";break-before: page")
 
 
 def _pages_with_late_notes(pages) -> list[int]:
