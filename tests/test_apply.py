@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import copy
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -12,7 +10,7 @@ from publish import catalog, pandoc
 from publish.apply import apply
 from publish.build import BuildOptions, build
 from publish.cli import main
-from publish.segments import segment, walk
+from publish.segments import segment
 
 from .normalize import normalize
 

@@ -16,9 +16,8 @@ import pytest
 from publish import catalog
 from publish.build import BuildOptions, build
 from publish.cli import main
-from publish.project import load_project
 
-from .conftest import DATA, ROOT
+from .conftest import DATA
 
 BAD_PO = {    # file -> (line reported, words in the message)
     "syntax.po": (17, "syntax error"),

@@ -4,14 +4,12 @@ translation server started on 127.0.0.1. No test touches the network."""
 from __future__ import annotations
 
 import json
-import shutil
 import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-import polib
 import pytest
 
 from publish import catalog
@@ -19,7 +17,6 @@ from publish.cli import main
 from publish.mt import engine_code, prefill, protect, restore
 from publish.project import load_project
 
-from .conftest import DATA
 
 
 class Translator(BaseHTTPRequestHandler):

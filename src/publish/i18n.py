@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import os
 from datetime import datetime, timezone
 from pathlib import Path
@@ -11,12 +10,11 @@ import jinja2
 import polib
 from babel import Locale
 from babel.dates import format_date
-from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.numbers import format_decimal, format_percent
 
 from . import catalog as catalogs
-from .errors import CatalogError, RenderError
+from .errors import RenderError
 
 DOMAIN = "templates"
 EXTENSIONS = ["jinja2.ext.i18n"]

@@ -23,11 +23,6 @@ def executable() -> str:
 
 
 @cache
-def version() -> str:
-    return pypandoc.get_pandoc_version()
-
-
-@cache
 def binary_version() -> str:
     """The version of the package that ships pandoc: a cache key that costs no process."""
     from importlib.metadata import version as dist_version

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 import subprocess
-import xml.etree.ElementTree as ET
-from statistics import median
 
 import pytest
 import yaml
+
+from publish.validate import note_pages
 
 from .test_html import SECTIONS
 
@@ -72,39 +72,6 @@ def test_chinese_uses_only_simplified_chinese_faces(built):
     cjk = [l.split()[0] for l in fonts.splitlines()[2:] if "CJK" in l]
     assert cjk, "no CJK face embedded"
     assert all("CJK-SC" in name or "CJKsc" in name or "SC" in name.split("-") for name in cjk), cjk
-
-
-def note_pages(path) -> tuple[dict[int, int], dict[int, int]]:
-    """Page of each note call and of each note, read from pdftotext's word boxes.
-
-    A call is a run of digits set small and right against the word before it. A note begins with
-    "N." first on its line, set smaller than the text that carries the calls, and notes come in order.
-    """
-    xml = subprocess.run(["pdftotext", "-bbox-layout", str(path), "-"], capture_output=True, text=True,
-                         check=True).stdout
-    ns = "{http://www.w3.org/1999/xhtml}"
-    calls: dict[int, int] = {}
-    notes: dict[int, int] = {}
-    for number, page in enumerate(ET.fromstring(xml).iter(f"{ns}page"), 1):
-        lines = [[(w.text or "", float(w.get("xMin")), float(w.get("xMax")), float(w.get("yMax")) - float(w.get("yMin")))
-                  for w in line.findall(f"{ns}word")] for line in page.iter(f"{ns}line")]
-        ranges = [(float(line.get("yMin")), float(line.get("yMax"))) for line in page.iter(f"{ns}line")]
-        carriers = []
-        everything = [(w, y0, y1) for words, (y0, y1) in zip(lines, ranges) for w in words]
-        for (text, x0, _, height), y0, y1 in everything:
-            if not text.isdigit():
-                continue
-            # The word the call is set against: it ends where the call begins and spans its height.
-            for (other, _, ox1, oheight), oy0, oy1 in everything:
-                if abs(ox1 - x0) < 1.0 and oy0 - 1 <= y0 and y1 <= oy1 + 1 and height < 0.7 * oheight:
-                    calls.setdefault(int(text), number)
-                    carriers.append(oheight)
-                    break
-        body = median(carriers) if carriers else 0     # no call on the page: no note may begin there
-        for words in lines:
-            if words and words[0][0] == f"{len(notes) + 1}." and words[0][3] < 0.95 * body:
-                notes[len(notes) + 1] = number
-    return calls, notes
 
 
 @pytest.mark.parametrize("lang", sorted(TAGS))

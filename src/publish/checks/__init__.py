@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable
 
 import polib
 
@@ -148,14 +148,10 @@ def as_text(findings: list[Finding]) -> str:
     return "\n".join(out)
 
 
-def entry_findings(findings: list[Finding]) -> Iterator[Finding]:
-    yield from findings
-
-
 def check_project(project: Project, languages: list[str] | None = None, files: list[Path] | None = None,
                   release: bool = False) -> list[Finding]:
     """Check the catalogs of the given languages (default: every target language), or the given files."""
-    from ..glossary import GLOSSARY, load
+    from ..glossary import GLOSSARY
     glossary_path = project.translations_dir / GLOSSARY
     glossary = _LazyGlossary(glossary_path) if glossary_path.exists() else None
     targets: list[tuple[Language, Path]] = []
