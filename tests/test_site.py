@@ -95,3 +95,21 @@ def _fetch(url: str, deadline: float) -> str:
             if time.monotonic() > end:
                 raise
             time.sleep(1)
+
+
+def test_a_stylesheet_change_rebuilds_only_what_it_affects(tmp_path):
+    project = load_project(copy_project(tmp_path / "p") / "publish.toml")
+    options = BuildOptions(languages=["en", "es"])
+    assert build(project, options).ok
+    again = build(project, options)
+    assert again.built == [] and len(again.up_to_date) == 6
+    css = project.templates_dir / "css" / "print.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\n/* a print-only change */\n", encoding="utf-8")
+    rebuilt = sorted(p.relative_to(project.build_dir).as_posix() for p, _ in build(project, options).built)
+    assert rebuilt == ["en/common-goals.pdf", "es/common-goals.pdf"]
+    po = project.catalog_path("common-goals", "es")
+    text = po.read_text(encoding="utf-8")
+    po.write_text(text.replace('msgstr "Objetivos comunes"', 'msgstr "Objetivos  comunes"', 1), encoding="utf-8")
+    rebuilt = sorted(p.relative_to(project.build_dir).as_posix() for p, _ in
+                     build(project, BuildOptions(languages=["en", "es"], ignore_qa=True)).built)
+    assert rebuilt == ["es/common-goals.epub", "es/common-goals.html", "es/common-goals.pdf"]

@@ -151,6 +151,7 @@ def _plan(project: Project, options: BuildOptions, state: "_State") -> tuple[lis
     languages = [project.language(code) for code in options.languages] if options.languages else project.languages
     formats = options.formats or project.formats
     shared = _shared_key(project)
+    template_keys = {fmt: _templates_key(project, fmt) for fmt in formats}
     tasks, fresh = [], []
     for doc in project.documents:
         if not doc.source.exists():
@@ -159,7 +160,7 @@ def _plan(project: Project, options: BuildOptions, state: "_State") -> tuple[lis
             edition_key = digest(shared, *_edition_inputs(project, doc, lang))
             for fmt in formats:
                 out = artifact_path(project, doc.id, lang.code, fmt)
-                key = digest(edition_key, fmt, repr(project.pdf) if fmt == "pdf" else "")
+                key = digest(edition_key, fmt, template_keys[fmt], repr(project.pdf) if fmt == "pdf" else "")
                 if state.data.get(_state_key(doc, lang, fmt)) == key and out.exists():
                     fresh.append(out)
                 else:
@@ -326,11 +327,29 @@ def _write_index(project: Project, sources: dict) -> None:
 
 # -- keys, state, locking -----------------------------------------------------------------------
 
+# The templates each format reads; a change elsewhere in templates/ leaves its artifacts alone.
+TEMPLATES = {
+    "shared": ["base.html.j2", "toc.html.j2", "colophon.html.j2", "css/base.css", "figures/*", "csl/*"],
+    "html": ["html/*", "css/screen.css", "css/print-site.css", "js/*", "index.html.j2"],
+    "pdf": ["pdf/*", "css/print.css"],
+    "epub": ["epub/*", "css/epub.css"],
+}
+
+
+def _templates_key(project: Project, part: str) -> str:
+    root = project.templates_dir
+    files = sorted({p for pattern in TEMPLATES[part] for p in root.glob(pattern) if p.is_file()})
+    if part == "shared":      # anything not claimed by a format counts for all of them
+        claimed = {p for patterns in TEMPLATES.values() for pattern in patterns for p in root.glob(pattern)}
+        files = sorted(set(files) | {p for p in root.rglob("*") if p.is_file() and p not in claimed})
+    return digest(*(f"{p.relative_to(root)}\0".encode() + p.read_bytes() for p in files))
+
+
 def _shared_key(project: Project) -> str:
     versions = [__version__, _dist_version("pypandoc-binary"), _dist_version("weasyprint"), _dist_version("Jinja2"),
                 _dist_version("Babel")]
     return digest(*versions, tree_digest(Path(__file__).parent, "*.py", "*.lua", "*.html"),
-                  project.path.read_bytes(), tree_digest(project.templates_dir),
+                  project.path.read_bytes(), _templates_key(project, "shared"),
                   os.environ.get("SOURCE_DATE_EPOCH", ""))
 
 
