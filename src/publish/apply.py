@@ -10,7 +10,7 @@ from pathlib import Path
 import polib
 
 from .errors import CatalogError
-from .segments import Slot, citation_keys, parse_translations, to_markdown, walk
+from .segments import Slot, citation_keys, elements, parse_translations, to_markdown, walk
 
 log = logging.getLogger(__name__)
 
@@ -113,19 +113,6 @@ def _citation_problem(slot: Slot, value) -> ValueError | None:
 
 
 def _targets_and_raw(node) -> list[str]:
-    found: list[str] = []
-
-    def visit(item) -> None:
-        if isinstance(item, list):
-            for sub in item:
-                visit(sub)
-        elif isinstance(item, dict):
-            tag = item.get("t")
-            if tag in ("Link", "Image"):
-                found.append(item["c"][2][0])
-            elif tag in ("RawInline", "RawBlock"):
-                found.append(item["c"][1])
-            if "c" in item and tag != "Note":       # a note's own content is checked as its own unit
-                visit(item["c"])
-    visit(node)
-    return sorted(found)
+    # A note's own content is checked as its own unit.
+    return sorted(e["c"][2][0] if e["t"] in ("Link", "Image") else e["c"][1]
+                  for e in elements(node, into_notes=False) if e["t"] in ("Link", "Image", "RawInline", "RawBlock"))

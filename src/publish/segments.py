@@ -175,14 +175,7 @@ def _text_slot(holder, key, context: str) -> Slot:
 
 def _notes(node) -> Iterator[dict]:
     """The Note inlines within ``node`` in reading order, not descending into the notes themselves."""
-    if isinstance(node, list):
-        for item in node:
-            yield from _notes(item)
-    elif isinstance(node, dict):
-        if node.get("t") == "Note":
-            yield node
-        elif "c" in node:
-            yield from _notes(node["c"])
+    return (e for e in elements(node, into_notes=False) if e["t"] == "Note")
 
 
 def _replace_notes(node, replace: Callable[[dict], dict]):
@@ -301,21 +294,21 @@ def pandoc_text(node) -> str:
     return pandoc_text(content)
 
 
+def elements(node, into_notes: bool = True) -> Iterator[dict]:
+    """Every element (block or inline) of an AST fragment, in document order."""
+    if isinstance(node, list):
+        for item in node:
+            yield from elements(item, into_notes)
+    elif isinstance(node, dict):
+        if "t" in node:
+            yield node
+        if "c" in node and (into_notes or node.get("t") != "Note"):
+            yield from elements(node["c"], into_notes)
+
+
 def citation_keys(node) -> list[str]:
     """Citation keys used in an AST fragment, in order (with repetitions)."""
-    keys: list[str] = []
-
-    def visit(item) -> None:
-        if isinstance(item, list):
-            for sub in item:
-                visit(sub)
-        elif isinstance(item, dict):
-            if item.get("t") == "Cite":
-                keys.extend(c["citationId"] for c in item["c"][0])
-            if "c" in item:
-                visit(item["c"])
-    visit(node)
-    return keys
+    return [c["citationId"] for e in elements(node) if e["t"] == "Cite" for c in e["c"][0]]
 
 
 # -- segments -----------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import yaml
 from . import pandoc
 from .errors import SourceError, collect
 from .fsutil import digest, write_atomic
-from .segments import citation_keys
+from .segments import citation_keys, elements
 
 
 @dataclass(frozen=True)
@@ -72,25 +72,15 @@ def check_structure(source: Source, project_root: Path) -> None:
     errors: list[SourceError] = []
     root = project_root.resolve()
 
-    def visit(node) -> None:
-        if isinstance(node, list):
-            for item in node:
-                visit(item)
-        elif isinstance(node, dict):
-            tag = node.get("t")
-            if tag == "Image":
-                target = node["c"][2][0]
-                problem = _image_problem(target, source.path.parent, root)
-                if problem:
-                    errors.append(SourceError(f"image {target!r}: {problem}", source.path,
-                                              line_of(source.text, target)))
-            elif tag == "Header" and not node["c"][2]:
-                errors.append(SourceError("a heading without text", source.path,
-                                          _empty_heading_line(source.text, node["c"][0])))
-            if "c" in node:
-                visit(node["c"])
-
-    visit(source.ast["blocks"])
+    for element in elements(source.ast["blocks"]):
+        if element["t"] == "Image":
+            target = element["c"][2][0]
+            problem = _image_problem(target, source.path.parent, root)
+            if problem:
+                errors.append(SourceError(f"image {target!r}: {problem}", source.path, line_of(source.text, target)))
+        elif element["t"] == "Header" and not element["c"][2]:
+            errors.append(SourceError("a heading without text", source.path,
+                                      _empty_heading_line(source.text, element["c"][0])))
     collect(errors)
 
 
