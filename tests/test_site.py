@@ -69,7 +69,8 @@ def test_serve_rebuilds_on_save(tmp_path):
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     server = subprocess.Popen([sys.executable, "-m", "publish", "--project", str(root / "publish.toml"), "serve",
-                               "--port", str(port)], cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                               "--port", str(port)], cwd=root, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)   # (a pipe nobody reads could fill up and stall it)
     try:
         url = f"http://127.0.0.1:{port}/en/common-goals.html"
         page = _fetch(url, deadline=240)

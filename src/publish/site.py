@@ -30,12 +30,12 @@ def serve(project: Project, port: int = 8000, interval: float = 1.0) -> None:
                     files[path] = path.stat().st_mtime
         return files
 
+    seen = snapshot()        # before the build: a save during it is caught by the next round
     build(project, BuildOptions())
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(project.build_dir))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     log.info("serving %s on http://127.0.0.1:%d/ (Ctrl-C to stop)", project.build_dir, server.server_address[1])
-    seen = snapshot()
     try:
         while True:
             time.sleep(interval)
