@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gettext
 import os
 from datetime import datetime, timezone
 from pathlib import Path
@@ -27,6 +28,9 @@ class Translations:
     def __init__(self, po: polib.POFile | None = None):
         self.messages: dict[str, str] = {}
         self.plurals: dict[str, list[str]] = {}
+        # The catalog's own Plural-Forms rule picks the form, as GNU gettext does.
+        expression = (po.metadata.get("Plural-Forms", "") if po else "").partition("plural=")[2].rstrip("; ")
+        self.form = gettext.c2py(expression) if expression else (lambda n: int(n != 1))
         for entry in po or ():
             if entry.obsolete or "fuzzy" in entry.flags:
                 continue
@@ -42,7 +46,7 @@ class Translations:
         forms = self.plurals.get(singular)
         if not forms:
             return singular if n == 1 else plural
-        return forms[0] if n == 1 or len(forms) == 1 else forms[min(1 if n != 1 else 0, len(forms) - 1)]
+        return forms[min(self.form(n), len(forms) - 1)]
 
 
 def extract_template(templates_dir: Path, project_name: str) -> polib.POFile:
