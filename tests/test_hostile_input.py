@@ -181,8 +181,8 @@ def test_a_missing_template(project_copy):
 
 
 def test_a_missing_font_names_the_package(project_copy, monkeypatch):
-    from publish.render import pdf
-    monkeypatch.setattr(pdf, "available_fonts", lambda: {"Noto Serif", "Noto Sans"})
+    from publish.render import fonts
+    monkeypatch.setattr(fonts, "available_fonts", lambda: {"Noto Serif", "Noto Sans"})
     result = build(project_copy, BuildOptions(languages=["zh", "en"], formats=["pdf"], jobs=1))
     messages = [str(e) for e in result.errors]
     assert len(messages) == 1

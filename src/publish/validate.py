@@ -149,7 +149,7 @@ def note_pages(path: Path) -> tuple[dict[int, int], dict[int, int]]:
 
 def missing_glyphs(text: str, language: Language) -> set[str]:
     """Characters of the text (as the PDF gives it back) that none of the edition's faces can draw."""
-    from .render.pdf import FONTS
+    from .render.fonts import FONTS
     faces = FONTS["latin"] + (FONTS["zh"] if language.tag.startswith("zh") else [])
     covered = set().union(*(_coverage(face) for face in faces))
     return {c for c in set(text) if not c.isspace() and ord(c) >= 32 and ord(c) not in covered

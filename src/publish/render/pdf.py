@@ -2,49 +2,26 @@
 
 from __future__ import annotations
 
-import copy
-import json
 import logging
-import subprocess
 from pathlib import Path
 
-from .. import i18n
+from .. import i18n, pandoc
 from ..edition import Edition
-from ..errors import RenderError
-from ..fsutil import digest, write_atomic
+from ..fsutil import write_atomic
 from . import RenderContext, renderer
 from .common import environment, html_parts, page_context
-from .fetcher import ProjectFetcher
+from .layout_fix import keep_notes_with_their_calls
 
 log = logging.getLogger(__name__)
-
-
-# The faces the print stylesheet names, per script, and the Debian package that provides them.
-FONTS = {"latin": ["Noto Serif", "Noto Sans"], "zh": ["Noto Serif CJK SC", "Noto Sans CJK SC"]}
-FONT_PACKAGES = {"Noto Serif": "fonts-noto-core", "Noto Sans": "fonts-noto-core",
-                 "Noto Serif CJK SC": "fonts-noto-cjk", "Noto Sans CJK SC": "fonts-noto-cjk"}
-
-
-def available_fonts() -> set[str]:
-    result = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True)
-    return {name.strip() for line in result.stdout.splitlines() for name in line.split(",")}
-
-
-def require_fonts(language) -> None:
-    """A missing face would fall back silently to another, or to boxes: refuse, naming the package."""
-    wanted = FONTS["latin"] + (FONTS["zh"] if language.tag.startswith("zh") else [])
-    missing = [face for face in wanted if face not in available_fonts()]
-    if missing:
-        packages = sorted({FONT_PACKAGES[face] for face in missing})
-        raise RenderError(f"missing font {', '.join(missing)} for {language.tag}: install the Debian package "
-                          f"{' '.join(packages)} (apt-get install {' '.join(packages)})")
 
 
 @renderer("pdf")
 def render_pdf(ctx: RenderContext, edition: Edition, out: Path) -> None:
     from weasyprint import HTML   # heavy: imported only where a PDF is made
 
-    ast = copy.deepcopy(edition.ast)
+    from .fetcher import ProjectFetcher
+
+    ast = pandoc.copy_ast(edition.ast)
     ast["blocks"] = notes_in_place(ast["blocks"])
     parts = html_parts(ast)
     env = environment(ctx, edition)
@@ -53,8 +30,7 @@ def render_pdf(ctx: RenderContext, edition: Edition, out: Path) -> None:
     html = HTML(string=page, base_url=out.parent.resolve().as_uri() + "/", url_fetcher=fetcher)
     options = {"pdf_variant": "pdf/ua-1",
                "pdf_identifier": f"{edition.document.id}-{edition.language.code}".encode()}
-    memo = ctx.project.root / ".cache" / "layout" / f"{digest(page, repr(sorted(options.items())))}.json"
-    document = layout_with_notes_in_place(html, options, out, memo)
+    document = layout_with_notes_in_place(html, options, out)
     write_atomic(out, document.write_pdf(**options))
 
 
@@ -62,37 +38,27 @@ MAX_PASSES = 4
 BLOCK_TAGS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "figure", "div", "section", "dd", "dt"}
 
 
-def layout_with_notes_in_place(html, options: dict, out: Path, memo: Path | None = None):
-    """Lay out the pages so that every note sits on the page of its call.
+def layout_with_notes_in_place(html, options: dict, out: Path):
+    """Lay out the pages so that every note sits on the page of its call, in one pass as a rule.
 
-    WeasyPrint 70 moves notes whose calls are already placed to the next page when it needs room
-    for a later line (to honour widows, orphans or a first line), whatever ``footnote-policy`` says.
-    When that happens, the block whose first line provoked it starts a new page instead, and the
-    pages are laid out again. The blocks found are remembered in ``memo`` (keyed on the page's
-    content), so that the same page is laid out once next time; the result is verified all the same.
+    With WeasyPrint's layout corrected (``layout_fix``), one pass does it; the pages are verified
+    all the same. Should a note still land after its page (another WeasyPrint, or a case the
+    correction does not cover), the block whose first line ends that page starts a new page instead
+    and the pages are laid out again.
     """
-    elements = list(html.etree_element.iter())
-    breaks: list[int] = []
-    if memo is not None and memo.exists():
-        breaks = [i for i in json.loads(memo.read_text(encoding="utf-8")) if i < len(elements)]
-        for index in breaks:
-            _break_before(elements[index])
+    keep_notes_with_their_calls()
     for attempt in range(MAX_PASSES):
         document = html.render(**options)
         pages = [page._page_box for page in document.pages]
         late = _pages_with_late_notes(pages)
         if not late:
             log.debug("%s: laid out in %d pass(es)", out, attempt + 1)
-            if memo is not None and breaks:
-                write_atomic(memo, json.dumps(sorted(set(breaks))))
             return document
-        positions = {id(element): index for index, element in enumerate(elements)}
         for index in late:
             element = _block_starting_at_page_end(pages[index])
             if element is None or "break-before" in (element.get("style") or ""):
                 break
             _break_before(element)
-            breaks.append(positions[id(element)])
     log.warning("%s: some notes could not be kept on the page of their call", out)
     return document
 
