@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import copy
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import polib
 
+from . import pandoc
 from .errors import CatalogError
-from .segments import Slot, citation_keys, elements, parse_translations, to_markdown, walk
+from .segments import Slot, parse_translations, to_markdown, walk
 
 log = logging.getLogger(__name__)
 
@@ -41,20 +41,21 @@ EAST_ASIAN = ("zh", "ja", "ko")
 
 
 def apply(doc: dict, po: polib.POFile | None, lang_tag: str, po_path: Path | None = None,
-          source_tag: str | None = None) -> tuple[dict, ApplyReport]:
+          source_tag: str | None = None, units: list[str] | None = None) -> tuple[dict, ApplyReport]:
     """A translated copy of ``doc``; units without a usable translation keep the source text.
 
     With ``source_tag``, a unit left in the source language is marked with it (a span with a lang
-    attribute), so that hyphenation, fonts and screen readers treat it as what it is.
+    attribute), so that hyphenation, fonts and screen readers treat it as what it is. ``units`` is
+    the Markdown of each unit of ``doc`` when it is already known (``Source.segments``).
     """
-    translated = copy.deepcopy(doc)
+    translated = pandoc.copy_ast(doc)
     translated.setdefault("meta", {})["lang"] = {"t": "MetaInlines", "c": [{"t": "Str", "c": lang_tag}]}
     report = ApplyReport(po_path)
     if po is None:
         return translated, report
     entries = {e.msgctxt: e for e in po if not e.obsolete}
     slots = list(walk(translated))
-    sources = to_markdown(slots)
+    sources = units if units is not None else to_markdown(slots)
     chosen: list[tuple[Slot, str, polib.POEntry]] = []
     fallback: list[Slot] = []
     for slot, source in zip(slots, sources):
@@ -101,18 +102,33 @@ def _citation_problem(slot: Slot, value) -> ValueError | None:
     no added raw HTML or script, no link to another target (javascript:, another host)."""
     if slot.kind == "text":
         return None
-    want, got = sorted(citation_keys(slot.get())), sorted(citation_keys(value))
-    if want != got:
-        return ValueError(f"citation keys differ: expected {', '.join(want) or 'none'}, "
-                          f"found {', '.join(got) or 'none'}")
-    want, got = _targets_and_raw(slot.get()), _targets_and_raw(value)
+    (want_keys, want), (got_keys, got) = _fixed_parts(slot.get()), _fixed_parts(value)
+    if want_keys != got_keys:
+        return ValueError(f"citation keys differ: expected {', '.join(want_keys) or 'none'}, "
+                          f"found {', '.join(got_keys) or 'none'}")
     if want != got:
         extra = sorted(set(got) - set(want)) or sorted(set(want) - set(got))
         return ValueError(f"links or raw markup differ from the source: {extra[0][:80]!r}")
     return None
 
 
-def _targets_and_raw(node) -> list[str]:
-    # A note's own content is checked as its own unit.
-    return sorted(e["c"][2][0] if e["t"] in ("Link", "Image") else e["c"][1]
-                  for e in elements(node, into_notes=False) if e["t"] in ("Link", "Image", "RawInline", "RawBlock"))
+def _fixed_parts(node) -> tuple[list[str], list[str]]:
+    """What a translation must keep, in one walk: the citation keys (with the notes' own, as the
+    unit's text shows them), and link targets and raw markup (a note's are checked as its own unit)."""
+    keys, fixed = [], []
+    stack = [(node, False)]
+    while stack:
+        item, in_note = stack.pop()
+        if isinstance(item, list):
+            stack.extend((child, in_note) for child in reversed(item))
+        elif isinstance(item, dict) and "t" in item:
+            tag = item["t"]
+            if tag == "Cite":
+                keys.extend(c["citationId"] for c in item["c"][0])
+            elif not in_note and tag in ("Link", "Image"):
+                fixed.append(item["c"][2][0])
+            elif not in_note and tag in ("RawInline", "RawBlock"):
+                fixed.append(item["c"][1])
+            if "c" in item:
+                stack.append((item["c"], in_note or tag == "Note"))
+    return sorted(keys), sorted(fixed)

@@ -8,11 +8,13 @@ temporary file and a rename, so an interrupted build leaves the previous artifac
 from __future__ import annotations
 
 import fcntl
+import heapq
 import json
 import logging
 import multiprocessing
 import os
 import subprocess
+import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from contextlib import contextmanager
@@ -35,7 +37,7 @@ if TYPE_CHECKING:
 # build with nothing to do stays fast.
 
 log = logging.getLogger(__name__)
-FORMAT_ORDER = {"pdf": 0, "epub": 1, "html": 2}   # longest first keeps both cores busy
+FORMAT_ORDER = {"pdf": 0, "epub": 1, "html": 2}   # longest first: the short ones fill in at the end
 
 
 @dataclass
@@ -78,9 +80,11 @@ def build(project: Project, options: BuildOptions | None = None) -> BuildResult:
     result = BuildResult()
     clock = _Stopwatch()
     _reproducible_dates(project)
-    with _locked(project):
+    with _locked(project), _Workers(_jobs(options)) as workers:
         _remove_stale_temporaries(project)
         state = _State(project.build_dir / ".cache" / "state.json")
+        if _plan(project, options, state)[0]:
+            workers.start()          # there is work whatever the catalogs say: the processes start now
         sources = _load_sources(project, result)
         clock.lap("sources")
         if options.merge:
@@ -91,7 +95,7 @@ def build(project: Project, options: BuildOptions | None = None) -> BuildResult:
             clock.lap("catalogs")
         tasks, result.up_to_date = _plan(project, options, state)
         clock.lap("plan")
-        _produce(project, sources, tasks, options, state, result)
+        _produce(project, sources, tasks, options, state, result, workers)
         clock.lap("editions and artifacts")
         if result.built or not (project.build_dir / "index.html").exists():
             _write_index(project, sources)
@@ -191,9 +195,9 @@ def _qa(project: Project, edition: "Edition", options: BuildOptions) -> ReleaseE
     """An edition whose catalogs have QA errors is not published, unless the editor overrides it."""
     if options.ignore_qa or edition.language.code == project.source_language:
         return None
-    from .checks import ERROR, check_project
-    errors = [f for f in check_project(project, [edition.language.code], release=options.release)
-              if f.severity == ERROR]
+    from .checks import ERROR, check_project, error_checks
+    errors = [f for f in check_project(project, [edition.language.code], release=options.release,
+                                       only=error_checks(options.release)) if f.severity == ERROR]
     if not errors:
         return None
     shown = "\n  ".join(str(f) for f in errors[:10]) + ("\n  ..." if len(errors) > 10 else "")
@@ -203,29 +207,28 @@ def _qa(project: Project, edition: "Edition", options: BuildOptions) -> ReleaseE
 
 
 def _produce(project: Project, sources, tasks: list[Task], options: BuildOptions, state: "_State",
-             result: BuildResult) -> None:
-    """Prepare the editions in threads (pandoc runs as a subprocess) and render each edition's artifacts
-    in worker processes as soon as it is ready, PDFs first: both cores stay busy from the start."""
+             result: BuildResult, workers: "_Workers") -> None:
+    """Prepare the editions one after the other in a thread of this process, and hand each artifact to
+    the worker processes as soon as its edition is ready, longest first (PDF, EPUB, HTML).
+
+    Python work runs in one thread per process: two threads of pure Python would only take turns.
+    """
     if not tasks:
         return
     from .edition import prepare
     from .render import RenderContext
     ctx = RenderContext(project, [(l.code, l.tag, l.name) for l in project.languages])
     by_edition: dict[tuple[str, str], list[Task]] = {}
-    for task in sorted(tasks, key=lambda t: FORMAT_ORDER.get(t.fmt, 9)):
+    for task in tasks:
         by_edition.setdefault((task.document.id, task.language.code), []).append(task)
     (project.build_dir / ".cache").mkdir(parents=True, exist_ok=True)
-    # Workers come from a fork server that has imported WeasyPrint once; forking this threaded process
-    # itself could copy a held lock into a child.
-    mp = multiprocessing.get_context("forkserver")
-    mp.set_forkserver_preload(["weasyprint", "publish.render.pdf", "publish.render.html", "publish.render.epub"])
 
     def prepared(pair):
         doc, lang = project.document(pair[0]), project.language(pair[1])
         if doc.id not in sources:
             raise _Skipped()
         if any(t.fmt == "pdf" for t in by_edition[pair]):
-            from .render.pdf import require_fonts
+            from .render.fonts import require_fonts
             try:
                 require_fonts(lang)
             except RenderError as exc:         # no PDF without its fonts; the other formats still build
@@ -241,13 +244,10 @@ def _produce(project: Project, sources, tasks: list[Task], options: BuildOptions
             write_atomic(project.build_dir / edition.language.code / "figures" / name, svg)
         return edition
 
-    pdfs = any(t.fmt == "pdf" for t in tasks)
-    with ThreadPoolExecutor(max_workers=_jobs(options)) as threads, \
-            (ProcessPoolExecutor(max_workers=_jobs(options), mp_context=mp) if pdfs else _NoPool()) as pool:
-        preparing = {threads.submit(prepared, pair): pair for pair in by_edition}
-        rendering: dict = {}
-        while preparing or rendering:
-            done, _ = wait([*preparing, *rendering], return_when=FIRST_COMPLETED)
+    with ThreadPoolExecutor(max_workers=1) as preparer:
+        preparing = {preparer.submit(prepared, pair): pair for pair in by_edition}
+        while preparing or workers.busy:
+            done, _ = wait([*preparing, *workers.running], return_when=FIRST_COMPLETED)
             for future in done:
                 if future in preparing:
                     pair = preparing.pop(future)
@@ -259,11 +259,9 @@ def _produce(project: Project, sources, tasks: list[Task], options: BuildOptions
                         result.fail(exc)
                         continue
                     for task in by_edition[pair]:
-                        # WeasyPrint is CPU-bound Python: a process each; pandoc runs as a subprocess anyway.
-                        runner = pool if task.fmt == "pdf" else threads
-                        rendering[runner.submit(_render_one, task.fmt, ctx, edition, task.out)] = task
+                        workers.add(task, ctx, edition)
                     continue
-                task = rendering.pop(future)
+                task = workers.finished(future)
                 try:
                     seconds = future.result()
                 except PublishError as exc:
@@ -279,13 +277,69 @@ def _produce(project: Project, sources, tasks: list[Task], options: BuildOptions
                 log.info("built %s (%.1f s)", task.out.relative_to(project.root), seconds)
 
 
-class _NoPool:
-    """Stands in for the process pool when there is no PDF to make."""
+class _Workers:
+    """Worker processes for the renderers, started before they are needed, fed longest task first.
+
+    They come from a fork server that has imported WeasyPrint, Jinja2 and Babel once (forking this
+    threaded process itself could copy a held lock into a child). Each worker is handed one task at
+    a time, so that a PDF whose edition becomes ready is not queued behind shorter tasks.
+    """
+
+    PRELOAD = ["weasyprint", "publish.render.pdf", "publish.render.html", "publish.render.epub",
+               "publish.render.fetcher", "publish.render.layout_fix"]
+
+    def __init__(self, jobs: int):
+        self.jobs = jobs
+        self.pool: ProcessPoolExecutor | None = None
+        self.queue: list = []            # heap of (format order, arrival, task, ctx, edition)
+        self.running: dict = {}
+        self._arrivals = 0
+        self._starter: threading.Thread | None = None
+
+    def start(self) -> None:
+        """Start the processes in the background, so that their imports overlap the build's first stages."""
+        if self._starter is None:
+            self._starter = threading.Thread(target=self._start, name="start-workers", daemon=True)
+            self._starter.start()
+
+    def _start(self) -> None:
+        mp = multiprocessing.get_context("forkserver")
+        mp.set_forkserver_preload(self.PRELOAD)
+        self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=mp)
+        for _ in range(self.jobs):      # the fork server starts with the first process
+            self.pool.submit(os.getpid)
+
+    def _ready(self) -> ProcessPoolExecutor:
+        self.start()
+        self._starter.join()
+        return self.pool
+
+    def add(self, task: Task, ctx, edition: "Edition") -> None:
+        self._arrivals += 1
+        heapq.heappush(self.queue, (FORMAT_ORDER.get(task.fmt, 9), self._arrivals, task, ctx, edition))
+        self._feed()
+
+    def finished(self, future) -> Task:
+        task = self.running.pop(future)
+        self._feed()
+        return task
+
+    @property
+    def busy(self) -> bool:
+        return bool(self.running or self.queue)
+
+    def _feed(self) -> None:
+        while self.queue and len(self.running) < self.jobs:
+            _, _, task, ctx, edition = heapq.heappop(self.queue)
+            self.running[self._ready().submit(_render_one, task.fmt, ctx, edition, task.out)] = task
 
     def __enter__(self):
         return self
 
     def __exit__(self, *exc):
+        if self._starter is not None:
+            self._starter.join()
+            self.pool.shutdown(cancel_futures=True)
         return False
 
 

@@ -8,10 +8,12 @@ content changed, so an unchanged catalog stays byte-identical.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import os
 import re
 import shutil
 import subprocess
+import textwrap
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -43,31 +45,58 @@ def read(path: Path) -> polib.POFile:
     except UnicodeDecodeError as exc:
         line = raw[:exc.start].count(b"\n") + 1
         raise CatalogError(f"invalid UTF-8 (byte {raw[exc.start]:#x}); catalogs must be UTF-8", path, line) from None
+    syntax = _SyntaxCheck(path, raw)      # msgfmt runs while polib parses
     try:
         po = polib.pofile(text, wrapwidth=WRAP, check_for_duplicates=False)
     except (OSError, ValueError) as exc:
+        syntax.cancel()
         match = re.search(r"\(line (\d+)\)", str(exc))
         detail = str(exc).split(":", 1)[-1].strip() if "):" in str(exc) else "syntax error"
         raise CatalogError(f"syntax error: {detail}", path, int(match.group(1)) if match else None) from None
     po.fpath = str(path)
-    _check_header(po, path, text)
-    _check_duplicates(po, path)
-    _check_syntax(path)
+    try:
+        _check_header(po, path, text)
+        _check_duplicates(po, path)
+    except CatalogError:
+        syntax.cancel()
+        raise
+    syntax.result()
     return po
 
 
-def _check_syntax(path: Path) -> None:
-    """polib lets some syntax errors pass (a string left open at the end); GNU msgfmt does not."""
-    if not shutil.which("msgfmt"):
-        return
-    result = subprocess.run(["msgfmt", "-o", "/dev/null", str(path)], capture_output=True, text=True)
-    if result.returncode == 0:
-        return
-    for line in result.stderr.splitlines():
-        match = re.match(r".*?:(\d+):(?:\d+:)?\s*(.*)", line)
-        if match:
-            raise CatalogError(f"syntax error: {match.group(2)}", path, int(match.group(1)))
-    raise CatalogError(f"msgfmt rejects it: {result.stderr.strip()}", path)
+class _SyntaxCheck:
+    """polib lets some syntax errors pass (a string left open at the end); GNU msgfmt does not.
+
+    Bytes msgfmt has accepted once are not checked again in the same process."""
+
+    accepted: set[str] = set()
+
+    def __init__(self, path: Path, raw: bytes):
+        self.path, self.key = path, hashlib.sha256(raw).hexdigest()
+        self.process = None
+        if self.key not in self.accepted and shutil.which("msgfmt"):
+            self.process = subprocess.Popen(["msgfmt", "-o", "/dev/null", str(path)], stdin=subprocess.DEVNULL,
+                                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+    def cancel(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait()
+            self.process.stderr.close()
+
+    def result(self) -> None:
+        if self.process is None:
+            return
+        stderr = self.process.stderr.read().decode("utf-8", "replace")
+        self.process.stderr.close()
+        if self.process.wait() == 0:
+            self.accepted.add(self.key)
+            return
+        for line in stderr.splitlines():
+            match = re.match(r".*?:(\d+):(?:\d+:)?\s*(.*)", line)
+            if match:
+                raise CatalogError(f"syntax error: {match.group(2)}", self.path, int(match.group(1)))
+        raise CatalogError(f"msgfmt rejects it: {stderr.strip()}", self.path)
 
 
 def _check_header(po: polib.POFile, path: Path, text: str) -> None:
@@ -93,18 +122,46 @@ def render(po: polib.POFile) -> str:
     return str(po) + ("" if str(po).endswith("\n") else "\n")
 
 
-def save(po: polib.POFile, path: Path) -> bool:
-    """Write atomically if the entries or header changed (dates aside); True if written."""
-    new = render(po)
+def save(po: polib.POFile, path: Path, previous: polib.POFile | None = None) -> bool:
+    """Write atomically if the entries or header changed (dates aside); True if written.
+
+    ``previous`` is the file as already read, if it was: it saves reading it again."""
     if path.exists():
-        try:
-            old = read(path)
-        except CatalogError:
-            old = None
-        if old is not None and _comparable(render(old)) == _comparable(new):
+        if previous is None:
+            try:
+                previous = read(path)
+            except CatalogError:
+                previous = None
+        if previous is not None and (_fields(previous) == _fields(po)
+                                     or _comparable(render(previous)) == _comparable(render(po))):
             return False
-    write_atomic(path, new)
+    write_atomic(path, render(po))
     return True
+
+
+ENTRY_FIELDS = ("msgctxt", "msgid", "msgid_plural", "msgstr", "msgstr_plural", "flags", "comment", "tcomment",
+                "occurrences", "previous_msgctxt", "previous_msgid", "previous_msgid_plural", "obsolete")
+
+
+def _fields(po: polib.POFile) -> tuple:
+    """What a catalog says, dates aside, without rendering it (rendering is polib's slow part)."""
+    header = [(k, v) for k, v in po.metadata.items() if k not in DATE_HEADERS]
+    entries = [tuple(_normal(getattr(e, name), name) for name in ENTRY_FIELDS) for e in po]
+    return po.header, header, entries
+
+
+def _normal(value, name: str):
+    if name in ("comment", "tcomment") and value:
+        # As written: long comment lines are wrapped, and read back as several lines.
+        prefix = "#. " if name == "comment" else "# "
+        return tuple(wrapped for line in value.split("\n") for wrapped in (
+            textwrap.wrap(line, WRAP, initial_indent=prefix, subsequent_indent=prefix, break_long_words=False)
+            if len(line) + len(prefix) > WRAP else [prefix + line]))
+    if isinstance(value, list):
+        return [tuple(v) if isinstance(v, (list, tuple)) else v for v in value]
+    if isinstance(value, dict):
+        return sorted((int(k), v) for k, v in value.items())
+    return value or None
 
 
 def _comparable(text: str) -> str:

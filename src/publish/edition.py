@@ -5,7 +5,6 @@ source AST -> apply catalog -> draw charts -> citeproc -> Edition (what every re
 
 from __future__ import annotations
 
-import copy
 import json
 import logging
 import yaml
@@ -18,8 +17,8 @@ from .apply import ApplyReport, apply
 from .errors import SourceError
 from .project import Document, Language, Project
 from .segments import pandoc_text
-from .fsutil import digest, write_atomic
-from .source import Source, check_citations, check_structure, line_of
+from .fsutil import digest, load_yaml, write_atomic
+from .source import Source, line_of
 
 log = logging.getLogger(__name__)
 
@@ -85,16 +84,16 @@ class Edition:
 
 
 def prepare(project: Project, document: Document, language: Language, source: Source) -> Edition:
-    check_citations(source, document.bibliography)
-    check_structure(source, project.root)
+    source.check(document.bibliography, project.root)
     report = None
     if language.code == project.source_language:
-        ast = copy.deepcopy(source.ast)
+        ast = pandoc.copy_ast(source.ast)
         ast["meta"]["lang"] = _meta_str(language.tag)
     else:
         po_path = project.catalog_path(document, language)
         po = catalogs.read(po_path) if po_path.exists() else None
-        ast, report = apply(source.ast, po, language.tag, po_path, source_tag=project.source.tag)
+        ast, report = apply(source.ast, po, language.tag, po_path, source_tag=project.source.tag,
+                            units=[s.text for s in source.segments()])
     translations = i18n.load_translations(project.translations_dir / language.code / f"{i18n.DOMAIN}.po")
     env = i18n.environment(project.templates_dir, language.tag, translations)
     ast["blocks"] = _without_comments(ast["blocks"])
@@ -159,7 +158,7 @@ def _chart_figure(div: dict, number: int, edition: Edition, source_path: Path, p
     label = i18n.render(env, "figures/label.txt.j2", number=number).strip()
     caption = [{"t": "Plain", "c": [{"t": "Span", "c": [["", ["figure-label"], []], [{"t": "Str", "c": label}]]},
                                     {"t": "Space"}, *caption_inlines]}]
-    image = {"t": "Image", "c": [[f"{ident}-chart", [], []], copy.deepcopy(caption_inlines),
+    image = {"t": "Image", "c": [[f"{ident}-chart", [], []], pandoc.copy_ast(caption_inlines),
                                  [f"figures/{filename}", ""]]}
     body = [{"t": "Plain", "c": [image]}]
     if rest:
@@ -198,8 +197,8 @@ def edition_bibliography(document: Document, language: Language, cache: Path) ->
     overlay = overlay_path(document, language)
     if overlay is None:
         return document.bibliography
-    base = yaml.safe_load(document.bibliography.read_text(encoding="utf-8"))
-    extra = yaml.safe_load(overlay.read_text(encoding="utf-8")) or {}
+    base = load_yaml(document.bibliography.read_text(encoding="utf-8"))
+    extra = load_yaml(overlay.read_text(encoding="utf-8")) or {}
     fields = {r["id"]: r for r in extra.get("references", []) if isinstance(r, dict) and "id" in r}
     unknown = sorted(set(fields) - {r["id"] for r in base["references"]})
     if unknown:

@@ -18,6 +18,14 @@ class PublishError(Exception):
         self.context = context
         super().__init__(str(self))
 
+    def __reduce__(self):
+        # Errors cross from worker processes: keep path, line and context, not only the text.
+        return type(self).__new__, (type(self),), {**self.__dict__, "args": self.args}
+
+    def __setstate__(self, state: dict) -> None:
+        self.args = state.pop("args")
+        self.__dict__.update(state)
+
     def __str__(self) -> str:
         where = ""
         if self.path is not None:

@@ -18,7 +18,7 @@ from xml.etree import ElementTree as ET
 import yaml
 
 from .errors import ConfigError
-from .fsutil import write_atomic
+from .fsutil import load_yaml, write_atomic
 
 GLOSSARY = "glossary.yaml"
 LANGUAGE_KEYS = ("preferred", "admitted", "forbidden", "source")
@@ -85,10 +85,23 @@ class Glossary:
         return sorted({code for term in self.terms for code in term.renderings})
 
 
+_LOADED: dict[tuple[str, str], Glossary] = {}     # (path, text): a glossary is read once per process
+
+
 def load(path: Path) -> Glossary:
     try:
         text = path.read_text(encoding="utf-8")
-        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except FileNotFoundError:
+        raise ConfigError("glossary not found", path) from None
+    if (str(path), text) not in _LOADED:
+        _LOADED.clear()
+        _LOADED[str(path), text] = _parse(path, text)
+    return _LOADED[str(path), text]
+
+
+def _parse(path: Path, text: str) -> Glossary:
+    try:
+        data = load_yaml(text)
     except FileNotFoundError:
         raise ConfigError("glossary not found", path) from None
     except yaml.YAMLError as exc:
@@ -157,7 +170,9 @@ def contains(text: str, rendering: str, language: str) -> bool:
         return False
     tokens = _tokens(text, rendering.isupper())
     n = len(wanted)
-    return any(all(tokens[i + j] in wanted[j] for j in range(n)) for i in range(len(tokens) - n + 1))
+    first = wanted[0]
+    return any(tokens[i] in first and all(tokens[i + j] in wanted[j] for j in range(1, n))
+               for i in range(len(tokens) - n + 1))
 
 
 @lru_cache(maxsize=8192)

@@ -85,6 +85,26 @@ def source_date() -> datetime:
     return datetime.now(tz=timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Each template compiled once per process, whatever the language's environment.
+
+    Every environment below has the same settings, so the compiled code of a template is the same in
+    all of them; Jinja2 checks each template's source checksum before it reuses the code."""
+
+    def __init__(self):
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        if bucket.key in self.store:
+            bucket.bytecode_from_string(self.store[bucket.key])
+
+    def dump_bytecode(self, bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED = _CompiledTemplates()
+
+
 def environment(templates_dir: Path, tag: str, translations: Translations) -> jinja2.Environment:
     """A Jinja2 environment for one language: gettext installed, Babel's formatting as filters."""
     env = jinja2.Environment(
@@ -93,6 +113,7 @@ def environment(templates_dir: Path, tag: str, translations: Translations) -> ji
         extensions=EXTENSIONS,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
+        bytecode_cache=_COMPILED,
     )
     env.install_gettext_callables(translations.gettext, translations.ngettext, newstyle=True)
     locale = Locale.parse(tag, sep="-")

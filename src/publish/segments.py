@@ -10,7 +10,6 @@ and its paragraphs are units of their own (``<context>/note1/p1``).
 
 from __future__ import annotations
 
-import copy
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Callable, Iterator
@@ -296,14 +295,17 @@ def pandoc_text(node) -> str:
 
 def elements(node, into_notes: bool = True) -> Iterator[dict]:
     """Every element (block or inline) of an AST fragment, in document order."""
-    if isinstance(node, list):
-        for item in node:
-            yield from elements(item, into_notes)
-    elif isinstance(node, dict):
-        if "t" in node:
-            yield node
-        if "c" in node and (into_notes or node.get("t") != "Note"):
-            yield from elements(node["c"], into_notes)
+    # An explicit stack: nested generators cost a frame per level on every element.
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(reversed(item))
+        elif isinstance(item, dict):
+            if "t" in item:
+                yield item
+            if "c" in item and (into_notes or item.get("t") != "Note"):
+                stack.append(item["c"])
 
 
 def citation_keys(node) -> list[str]:
@@ -315,8 +317,7 @@ def citation_keys(node) -> list[str]:
 
 def segment(doc: dict, source_text: str) -> list[Segment]:
     """The segments of a parsed document, with the source line where each begins."""
-    doc = copy.deepcopy(doc)
-    slots = list(walk(doc))
+    slots = list(walk(doc))      # (reads only: nothing in doc is changed)
     texts = to_markdown(slots)
     lines = _locate(slots, source_text)
     return [Segment(slot.context, slot.kind, text, line, _comments(slot, text))

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import threading
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -11,8 +12,10 @@ import yaml
 
 from . import pandoc
 from .errors import SourceError, collect
-from .fsutil import digest, write_atomic
-from .segments import citation_keys, elements
+from .fsutil import digest, load_yaml, write_atomic
+from .segments import Segment, citation_keys, elements, segment
+
+_LOCK = threading.Lock()     # editions are prepared in threads; each shared result is made once
 
 
 @dataclass(frozen=True)
@@ -21,6 +24,39 @@ class Source:
     text: str
     ast: dict
     digest: str
+    cache_dir: Path | None = None
+    _memo: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def segments(self) -> list[Segment]:
+        """The translatable units, as the catalogs hold them: made once per source (a pandoc run),
+        and kept under the cache folder for the next build."""
+        with _LOCK:
+            if "segments" not in self._memo:
+                self._memo["segments"] = self._cached_segments()
+            return self._memo["segments"]
+
+    def _cached_segments(self) -> list[Segment]:
+        from . import __version__
+        cached = self.cache_dir / "segments" / f"{digest(self.digest, __version__)}.json" if self.cache_dir else None
+        if cached is not None and cached.exists():
+            return [Segment(**{**item, "comments": tuple(item["comments"])})
+                    for item in json.loads(cached.read_bytes())]
+        result = segment(self.ast, self.text)
+        if cached is not None:
+            write_atomic(cached, json.dumps([asdict(s) for s in result], ensure_ascii=False))
+        return result
+
+    def check(self, bibliography: Path | None, project_root: Path) -> None:
+        """Citations and structure checked once per source and bibliography (see the checks below)."""
+        key = ("checked", bibliography, bibliography.read_bytes() if bibliography and bibliography.exists() else b"",
+               project_root)
+        with _LOCK:
+            if key in self._memo:
+                return
+        check_citations(self, bibliography)
+        check_structure(self, project_root)
+        with _LOCK:
+            self._memo[key] = True
 
 
 def load(path: Path, cache_dir: Path | None = None) -> Source:
@@ -37,14 +73,14 @@ def load(path: Path, cache_dir: Path | None = None) -> Source:
         ast = pandoc.read_markdown(path)
         if cached is not None:
             write_atomic(cached, json.dumps(ast))
-    return Source(path, raw.decode("utf-8"), ast, key)
+    return Source(path, raw.decode("utf-8"), ast, key, cache_dir)
 
 
 def bibliography_ids(path: Path | None) -> set[str]:
     if path is None:
         return set()
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise SourceError(f"invalid YAML: {getattr(exc, 'problem', exc)}", path,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from . import __version__
 from . import catalog as catalogs
-from . import i18n, segments
+from . import i18n
 from .errors import PublishError
 from .fsutil import digest
 from .project import Project
@@ -35,7 +35,7 @@ def update_catalogs(project: Project, sources: dict[str, Source], only_if_change
         rel = source.path.relative_to(project.root).as_posix()
         domains.append((doc.id, digest(source.digest, __version__),
                         lambda source=source, rel=rel: catalogs.make_template(
-                            segments.segment(source.ast, source.text), rel, source.path.stem)))
+                            source.segments(), rel, source.path.stem)))
     templates_key = i18n_key(project)
     domains.append((i18n.DOMAIN, templates_key,
                     lambda: i18n.extract_template(project.templates_dir, i18n.DOMAIN)))
@@ -59,7 +59,7 @@ def update_catalogs(project: Project, sources: dict[str, Source], only_if_change
                 continue
             merged, report = catalogs.merge(template, old, lang.tag)
             reports[f"{lang.code}/{domain}"] = report
-            if catalogs.save(merged, target):
+            if catalogs.save(merged, target, previous=old):
                 written.append(target)
                 log.info("merged %s: %d kept, %d moved, %d fuzzy, %d obsolete, %d new", target.relative_to(project.root),
                          report.kept, report.moved, report.fuzzy, report.obsoleted, report.new)

@@ -70,14 +70,31 @@ def live_entries(po: polib.POFile) -> list[polib.POEntry]:
     return [e for e in po if not e.obsolete and e.msgid]
 
 
+RELEASE_ERRORS = ("untranslated", "fuzzy", "identical")    # warnings that a release does not accept
+
+
+def _register() -> None:
+    from . import catalog_health, content, glossary_check, spelling, typography  # noqa: F401
+
+
+def severity_of(chk: Check, release: bool) -> str:
+    return ERROR if release and chk.id in RELEASE_ERRORS else chk.severity
+
+
+def error_checks(release: bool = False) -> list[str]:
+    """The checks that can stop an edition from being published (the build runs only these)."""
+    _register()
+    return [c.id for c in REGISTRY.values() if severity_of(c, release) == ERROR]
+
+
 def run(context: Context, only: Iterable[str] | None = None) -> list[Finding]:
-    from . import catalog_health, content, glossary_check, spelling, typography  # noqa: F401  (registration)
+    _register()
     findings: list[Finding] = []
     file = str(context.path)
     for chk in REGISTRY.values():
         if only and chk.id not in only:
             continue
-        severity = ERROR if context.release and chk.id in ("untranslated", "fuzzy", "identical") else chk.severity
+        severity = severity_of(chk, context.release)
         if chk.scope == "file":
             for line, ctx, message in chk.function(context):
                 findings.append(Finding(chk.id, severity, file, line, ctx, message))
@@ -91,23 +108,24 @@ def run(context: Context, only: Iterable[str] | None = None) -> list[Finding]:
 
 
 def check_catalog(project: Project | None, language: Language, path: Path, glossary=None,
-                  release: bool = False) -> list[Finding]:
+                  release: bool = False, only: list[str] | None = None) -> list[Finding]:
     """Every check over one catalog. An unreadable catalog is itself a finding.
 
     Findings are cached under build/.cache/checks, keyed on every input that shapes them (the catalog,
     its template, the glossary, the word lists, the checks' own code), so nothing is checked twice.
     """
-    cache = _cache_file(project, language, path, release) if project is not None else None
+    cache = _cache_file(project, language, path, release, only) if project is not None else None
     if cache is not None and cache.exists():
         return [Finding(**f) for f in json.loads(cache.read_text(encoding="utf-8"))]
-    findings = _check_catalog(project, language, path, glossary, release)
+    findings = _check_catalog(project, language, path, glossary, release, only)
     if cache is not None:
         from ..fsutil import write_atomic
         write_atomic(cache, as_json(findings))
     return findings
 
 
-def _cache_file(project: Project, language: Language, path: Path, release: bool) -> Path | None:
+def _cache_file(project: Project, language: Language, path: Path, release: bool,
+                only: list[str] | None) -> Path | None:
     from .. import __version__
     from ..fsutil import digest, tree_digest
     inputs = [path, path.parent.parent / f"{path.stem}.pot", project.translations_dir / "glossary.yaml",
@@ -116,18 +134,19 @@ def _cache_file(project: Project, language: Language, path: Path, release: bool)
         parts = [p.read_bytes() if p.exists() else b"-" for p in inputs]
     except OSError:
         return None
-    key = digest(__version__, tree_digest(Path(__file__).parent.parent, "*.py"), language.tag, str(release), *parts)
+    key = digest(__version__, tree_digest(Path(__file__).parent.parent, "*.py"), language.tag, str(release),
+                 ",".join(only or ["all"]), *parts)
     return project.build_dir / ".cache" / "checks" / f"{key}.json"
 
 
 def _check_catalog(project: Project | None, language: Language, path: Path, glossary=None,
-                   release: bool = False) -> list[Finding]:
+                   release: bool = False, only: list[str] | None = None) -> list[Finding]:
     try:
         from .. import catalog
         po = catalog.read(path)
     except CatalogError as exc:
         return [Finding("catalog-health", ERROR, str(path), exc.line or 1, exc.context, exc.message)]
-    return run(Context(project, language, path, po, glossary, release))
+    return run(Context(project, language, path, po, glossary, release), only)
 
 
 def as_json(findings: list[Finding]) -> str:
@@ -149,8 +168,9 @@ def as_text(findings: list[Finding]) -> str:
 
 
 def check_project(project: Project, languages: list[str] | None = None, files: list[Path] | None = None,
-                  release: bool = False) -> list[Finding]:
-    """Check the catalogs of the given languages (default: every target language), or the given files."""
+                  release: bool = False, only: list[str] | None = None) -> list[Finding]:
+    """Check the catalogs of the given languages (default: every target language), or the given files,
+    with every check or ``only`` those named."""
     from ..glossary import GLOSSARY
     glossary_path = project.translations_dir / GLOSSARY
     glossary = _LazyGlossary(glossary_path) if glossary_path.exists() else None
@@ -169,7 +189,7 @@ def check_project(project: Project, languages: list[str] | None = None, files: l
                 targets.append((language, path))
     findings: list[Finding] = []
     for language, path in targets:
-        findings += check_catalog(project, language, path, glossary, release)
+        findings += check_catalog(project, language, path, glossary, release, only)
     return findings
 
 

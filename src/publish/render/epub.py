@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import json
 import tempfile
 import uuid
@@ -26,7 +25,7 @@ def identifier(doc_id: str, lang: str) -> str:
 @renderer("epub")
 def render_epub(ctx: RenderContext, edition: Edition, out: Path) -> None:
     env = environment(ctx, edition)
-    ast = copy.deepcopy(edition.ast)
+    ast = pandoc.copy_ast(edition.ast)
     meta = ast["meta"]
     abstract = meta.pop("abstract", None)
     if abstract and abstract["t"] == "MetaBlocks":
