@@ -191,17 +191,17 @@ def _fitness(edition: "Edition", options: BuildOptions) -> ReleaseError | None:
     return None
 
 
-def _qa(project: Project, edition: "Edition", options: BuildOptions) -> ReleaseError | None:
+def _qa(project: Project, doc_id: str, code: str, options: BuildOptions) -> ReleaseError | None:
     """An edition whose catalogs have QA errors is not published, unless the editor overrides it."""
-    if options.ignore_qa or edition.language.code == project.source_language:
+    if options.ignore_qa or code == project.source_language:
         return None
     from .checks import ERROR, check_project, error_checks
-    errors = [f for f in check_project(project, [edition.language.code], release=options.release,
+    errors = [f for f in check_project(project, [code], release=options.release,
                                        only=error_checks(options.release)) if f.severity == ERROR]
     if not errors:
         return None
     shown = "\n  ".join(str(f) for f in errors[:10]) + ("\n  ..." if len(errors) > 10 else "")
-    return ReleaseError(f"{edition.document.id} ({edition.language.code}): not published: `publish check` finds "
+    return ReleaseError(f"{doc_id} ({code}): not published: `publish check` finds "
                         f"{len(errors)} errors (fix them, or build with --ignore-qa):\n  {shown}",
                         Path(errors[0].file), errors[0].line)
 
@@ -211,7 +211,7 @@ def _produce(project: Project, sources, tasks: list[Task], options: BuildOptions
     """Prepare the editions one after the other in a thread of this process, and hand each artifact to
     the worker processes as soon as its edition is ready, longest first (PDF, EPUB, HTML).
 
-    Python work runs in one thread per process: two threads of pure Python would only take turns.
+    Rendering runs in worker processes: two threads of pure Python would only take turns.
     """
     if not tasks:
         return
@@ -236,7 +236,7 @@ def _produce(project: Project, sources, tasks: list[Task], options: BuildOptions
                 by_edition[pair] = [t for t in by_edition[pair] if t.fmt != "pdf"]
         start = time.perf_counter()
         edition = prepare(project, doc, lang, sources[doc.id])
-        problem = _fitness(edition, options) or _qa(project, edition, options)
+        problem = _fitness(edition, options) or checked[pair].result()
         log.debug("prepared %s/%s in %.2f s", doc.id, lang.code, time.perf_counter() - start)
         if problem is not None:
             raise problem
@@ -244,7 +244,9 @@ def _produce(project: Project, sources, tasks: list[Task], options: BuildOptions
             write_atomic(project.build_dir / edition.language.code / "figures" / name, svg)
         return edition
 
-    with ThreadPoolExecutor(max_workers=1) as preparer:
+    # The QA gate runs beside the preparation, which spends most of its time waiting for pandoc.
+    with ThreadPoolExecutor(max_workers=1) as preparer, ThreadPoolExecutor(max_workers=1) as checker:
+        checked = {pair: checker.submit(_qa, project, *pair, options) for pair in by_edition}
         preparing = {preparer.submit(prepared, pair): pair for pair in by_edition}
         while preparing or workers.busy:
             done, _ = wait([*preparing, *workers.running], return_when=FIRST_COMPLETED)
@@ -305,7 +307,7 @@ class _Workers:
     def _start(self) -> None:
         mp = multiprocessing.get_context("forkserver")
         mp.set_forkserver_preload(self.PRELOAD)
-        self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=mp)
+        self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=mp, initializer=_worker_setup)
         for _ in range(self.jobs):      # the fork server starts with the first process
             self.pool.submit(os.getpid)
 
@@ -341,6 +343,14 @@ class _Workers:
             self._starter.join()
             self.pool.shutdown(cancel_futures=True)
         return False
+
+
+def _worker_setup() -> None:
+    """Page layout allocates millions of short-lived objects: the cyclic collector runs less often, and
+    never scans what the worker was forked with."""
+    import gc
+    gc.freeze()
+    gc.set_threshold(20_000, 20, 20)
 
 
 def _render_one(fmt: str, ctx, edition: "Edition", out: Path) -> float:

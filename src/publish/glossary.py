@@ -50,8 +50,14 @@ class Glossary:
     def __init__(self, terms: list[Term], path: Path | None = None):
         self.terms = terms
         self.path = path
+        self._occurring: dict[str, list[tuple[Term, str]]] = {}   # a source text is read for every language
 
     def occurring(self, text: str) -> list[tuple[Term, str]]:
+        if text not in self._occurring:
+            self._occurring[text] = self._find(text)
+        return self._occurring[text]
+
+    def _find(self, text: str) -> list[tuple[Term, str]]:
         """The terms whose English form occurs in ``text``, with the form found.
 
         The longest match wins: within "China-LAC community with a shared future" the shorter

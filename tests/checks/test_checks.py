@@ -180,3 +180,21 @@ def test_the_real_catalogs_have_no_errors():
     from publish.checks import check_project
     errors = [f for f in check_project(PROJECT) if f.severity == ERROR]
     assert errors == []
+
+
+def test_a_second_process_finds_what_one_finds(project_copy, monkeypatch):
+    from publish import checks
+    po = project_copy.translations_dir / "pt" / "common-goals.po"
+    entries = polib.pofile(str(po))
+    entry = next(e for e in entries if "2024" in e.msgstr)
+    entry.msgstr = entry.msgstr.replace("2024", "2025")      # a number that differs from the source
+    entries.save()
+    real, forked = checks._in_a_second_process, []
+    monkeypatch.setattr(checks, "_in_a_second_process", lambda *a: forked.append(real(*a)) or forked[-1])
+    split = checks.check_project(project_copy)
+    assert forked and forked[0] is not None                  # some languages were checked in another process
+    (project_copy.build_dir / ".cache" / "checks").rename(project_copy.build_dir / "first")
+    monkeypatch.setattr(checks, "_in_a_second_process", lambda *a: None)
+    alone = checks.check_project(project_copy)
+    assert split == alone
+    assert any(f.check == "numbers" and f.file == str(po) for f in alone)

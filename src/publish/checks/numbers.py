@@ -81,8 +81,24 @@ def _pattern(tag: str):
                       re.IGNORECASE if language != "zh" else 0), dec, grp
 
 
-def numbers(text: str, tag: str) -> list[Number]:
+@lru_cache(maxsize=None)
+def _months(language: str) -> tuple[re.Pattern, dict[str, int]] | None:
+    names = MONTHS.get(language)
+    if not names:
+        return None
+    # "May" is a month only before a day or a year; elsewhere it is the verb.
+    alternatives = "|".join(rf"{name}(?=\s+\d)" if name == "May" else name for name in names)
+    flags = 0 if language == "en" else re.IGNORECASE
+    return re.compile(rf"\b(?:{alternatives})\b", flags), {name.lower(): n for n, name in enumerate(names, 1)}
+
+
+@lru_cache(maxsize=4096)        # a source text is read once for every language
+def numbers(text: str, tag: str) -> tuple[Number, ...]:
     """The quantities in a text: digits (with scale words), months, ordinals, centuries, fractions."""
+    return tuple(_numbers(text, tag))
+
+
+def _numbers(text: str, tag: str) -> list[Number]:
     language = tag.split("-")[0]
     text = NAMES.sub(" ", NOT_TEXT.sub(" ", text))
     text = text.replace("\\", "")
@@ -103,11 +119,10 @@ def numbers(text: str, tag: str) -> list[Number]:
         if scale:
             value *= scale_values[scale.lower()]
         found.append(Number(value, match.group(0), bool(scale)))
-    for index, name in enumerate(MONTHS.get(language, []), 1):
-        flags = 0 if language == "en" else re.IGNORECASE
-        guard = r"(?=\s+\d)" if name == "May" else ""
-        for match in re.finditer(rf"\b{name}\b{guard}", text, flags):
-            found.append(Number(index, match.group(0)))
+    months = _months(language)
+    if months is not None:
+        pattern, index = months
+        found.extend(Number(index[match.group(0).lower()], match.group(0)) for match in pattern.finditer(text))
     if language in ("es", "pt"):
         for match in re.finditer(r"\b(?:siglo|século|siglos|séculos)\s+([IVXLC]+)\b", text):
             found.append(Number(_roman(match.group(1)), match.group(0)))

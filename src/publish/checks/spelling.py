@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 from . import WARNING, check, live_entries
@@ -28,18 +29,13 @@ def dictionary_for(tag: str) -> str | None:
 def spelling(context):
     """Words Hunspell does not know, unless the project word list or the glossary has them."""
     language = context.language.tag.split("-")[0]
-    if language not in ("es", "pt"):
+    dictionary = _dictionary(context)
+    if dictionary is None:
+        if language in ("es", "pt"):
+            yield 1, None, f"no Hunspell dictionary for {context.language.tag} (Debian: hunspell hunspell-{language})"
         return
-    dictionary = dictionary_for(context.language.tag)
-    if dictionary is None or not shutil.which("hunspell"):
-        yield 1, None, f"no Hunspell dictionary for {context.language.tag} (Debian: hunspell hunspell-{language})"
-        return
-    entries = [e for e in live_entries(context.po) if e.msgstr]
-    texts = [_plain(e.msgstr) for e in entries]
-    known = _known(context)
-    words_of = [re.findall(WORD, text) for text in texts]
-    vocabulary = sorted({w for words in words_of for w in words} - known)
-    unknown = _unknown_words(dictionary, vocabulary, context) - known   # hunspell splits China-ALC
+    entries, words_of, vocabulary = _words(context)
+    unknown = _HUNSPELL.unknown(dictionary, vocabulary)
     for entry, found in zip(entries, words_of):
         words = [w for w in found if w in unknown]
         if words:
@@ -49,19 +45,67 @@ def spelling(context):
 WORD = r"[^\W\d_]+(?:[-'’][^\W\d_]+)*"
 
 
-def _unknown_words(dictionary: str, vocabulary: list[str], context) -> set[str]:
-    """Hunspell's verdict on each distinct word once, cached by dictionary and vocabulary."""
-    from ..fsutil import digest, write_atomic
-    cache = context.project.build_dir / ".cache" / "spelling" if context.project else None
-    key = digest(dictionary, *vocabulary)
-    if cache is not None and (cache / key).exists():
-        return set((cache / key).read_text(encoding="utf-8").split("\n")) - {""}
-    result = subprocess.run(["hunspell", "-d", dictionary, "-l"], input="\n".join(vocabulary), capture_output=True,
-                            text=True)
-    unknown = set(result.stdout.split())
-    if cache is not None:
-        write_atomic(cache / key, "\n".join(sorted(unknown)))
-    return unknown
+def start_hunspell(contexts: list) -> None:
+    """Hand Hunspell the words of every catalog about to be checked, one run per dictionary, now:
+    it reads its dictionary (half a second for pt_BR) while the other checks run."""
+    words: dict[str, set[str]] = {}
+    for context in contexts:
+        dictionary = _dictionary(context)
+        if dictionary is not None:
+            words.setdefault(dictionary, set()).update(_words(context)[2])
+    for dictionary, vocabulary in words.items():
+        _HUNSPELL.start(dictionary, vocabulary)
+
+
+def _dictionary(context) -> str | None:
+    if context.language.tag.split("-")[0] not in ("es", "pt") or not shutil.which("hunspell"):
+        return None
+    return dictionary_for(context.language.tag)
+
+
+def _words(context) -> tuple[list, list[list[str]], set[str]]:
+    """The translated entries, the words of each, and the distinct words no word list already has."""
+    entries = [e for e in live_entries(context.po) if e.msgstr]
+    words_of = [re.findall(WORD, _plain(e.msgstr)) for e in entries]
+    if "spelling" not in context.cache:
+        context.cache["spelling"] = {w for words in words_of for w in words} - _known(context)
+    return entries, words_of, context.cache["spelling"]
+
+
+class _Hunspell:
+    """Hunspell's verdict on each word, asked once per process (``hunspell -l`` lists the unknown)."""
+
+    def __init__(self):
+        self.unknown_words: dict[str, set[str]] = {}
+        self.judged: dict[str, set[str]] = {}
+        self.running: dict[str, list[tuple[set[str], subprocess.Popen]]] = {}
+
+    def start(self, dictionary: str, words: set[str]) -> None:
+        new = words - self.judged.get(dictionary, set())
+        for asked, _ in self.running.get(dictionary, []):
+            new -= asked
+        if not new:
+            return
+        # Words go through a file, not a pipe: Hunspell answers while it reads, and a full pipe each
+        # way would hold both processes.
+        with tempfile.TemporaryFile() as words_file:
+            words_file.write("\n".join(sorted(new)).encode("utf-8"))
+            words_file.seek(0)
+            process = subprocess.Popen(["hunspell", "-d", dictionary, "-l"], stdin=words_file,
+                                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        self.running.setdefault(dictionary, []).append((new, process))
+
+    def unknown(self, dictionary: str, words: set[str]) -> set[str]:
+        self.start(dictionary, words)
+        for asked, process in self.running.pop(dictionary, []):
+            out, _ = process.communicate()
+            # Hunspell lists the parts of a hyphenated word it does not know (China-ALC: ALC).
+            self.unknown_words.setdefault(dictionary, set()).update(out.decode("utf-8", "replace").split())
+            self.judged.setdefault(dictionary, set()).update(asked)
+        return words & self.unknown_words.get(dictionary, set())
+
+
+_HUNSPELL = _Hunspell()
 
 
 def _plain(text: str) -> str:

@@ -43,7 +43,7 @@ def draw_cover(out: Path, title: str, subtitle: str, language_name: str, cjk: bo
     pen.line((x, SIZE[1] - 420, SIZE[0] - x, SIZE[1] - 420), fill=INK, width=4)
     pen.text((x, SIZE[1] - 380), language_name, font=_font(regular, 64), fill=INK)
     out.parent.mkdir(parents=True, exist_ok=True)
-    image.save(out, "PNG", optimize=True)
+    image.save(out, "PNG")      # (optimize=True would take three times as long for 3% less)
 
 
 def _wrap(text: str, width: int) -> list[str]:
