@@ -83,8 +83,9 @@ def build(project: Project, options: BuildOptions | None = None) -> BuildResult:
     with _locked(project), _Workers(_jobs(options)) as workers:
         _remove_stale_temporaries(project)
         state = _State(project.build_dir / ".cache" / "state.json")
-        if _plan(project, options, state)[0]:
-            workers.start()          # there is work whatever the catalogs say: the processes start now
+        tasks = _plan(project, options, state)[0]
+        if tasks:                    # there is work whatever the catalogs say: the processes start now
+            workers.start(pdf=any(t.fmt == "pdf" for t in tasks))
         sources = _load_sources(project, result)
         clock.lap("sources")
         if options.merge:
@@ -287,8 +288,8 @@ class _Workers:
     a time, so that a PDF whose edition becomes ready is not queued behind shorter tasks.
     """
 
-    PRELOAD = ["weasyprint", "publish.render.pdf", "publish.render.html", "publish.render.epub",
-               "publish.render.fetcher", "publish.render.layout_fix"]
+    PRELOAD = ["publish.render.pdf", "publish.render.html", "publish.render.epub"]
+    PDF_PRELOAD = ["weasyprint", "publish.render.fetcher", "publish.render.layout_fix"]
 
     def __init__(self, jobs: int):
         self.jobs = jobs
@@ -298,15 +299,16 @@ class _Workers:
         self._arrivals = 0
         self._starter: threading.Thread | None = None
 
-    def start(self) -> None:
-        """Start the processes in the background, so that their imports overlap the build's first stages."""
+    def start(self, pdf: bool = True) -> None:
+        """Start the processes in the background, so that their imports overlap the build's first stages.
+        WeasyPrint is imported beforehand only if a PDF is to be made."""
         if self._starter is None:
-            self._starter = threading.Thread(target=self._start, name="start-workers", daemon=True)
+            self._starter = threading.Thread(target=self._start, args=(pdf,), name="start-workers", daemon=True)
             self._starter.start()
 
-    def _start(self) -> None:
+    def _start(self, pdf: bool) -> None:
         mp = multiprocessing.get_context("forkserver")
-        mp.set_forkserver_preload(self.PRELOAD)
+        mp.set_forkserver_preload((self.PDF_PRELOAD if pdf else []) + self.PRELOAD)
         self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=mp, initializer=_worker_setup)
         for _ in range(self.jobs):      # the fork server starts with the first process
             self.pool.submit(os.getpid)
