@@ -223,6 +223,7 @@ def _produce(project: Project, sources, tasks: list[Task], options: BuildOptions
     for task in tasks:
         by_edition.setdefault((task.document.id, task.language.code), []).append(task)
     (project.build_dir / ".cache").mkdir(parents=True, exist_ok=True)
+    pages: dict[tuple[str, str], str] = {}
 
     def prepared(pair):
         doc, lang = project.document(pair[0]), project.language(pair[1])
@@ -243,6 +244,10 @@ def _produce(project: Project, sources, tasks: list[Task], options: BuildOptions
             raise problem
         for name, svg in edition.svgs.items():
             write_atomic(project.build_dir / edition.language.code / "figures" / name, svg)
+        if any(t.fmt == "pdf" for t in by_edition[pair]):
+            # Written here, while the workers may still be starting: the PDF task is then WeasyPrint alone.
+            from .render.pdf import print_page
+            pages[pair] = print_page(ctx, edition)
         return edition
 
     # The QA gate runs beside the preparation, which spends most of its time waiting for pandoc.
@@ -262,7 +267,8 @@ def _produce(project: Project, sources, tasks: list[Task], options: BuildOptions
                         result.fail(exc)
                         continue
                     for task in by_edition[pair]:
-                        workers.add(task, ctx, edition)
+                        workers.add(task, ctx, edition, {"page": pages[pair]} if task.fmt == "pdf" else {})
+                    workers.feed()
                     continue
                 task = workers.finished(future)
                 try:
@@ -294,7 +300,7 @@ class _Workers:
     def __init__(self, jobs: int):
         self.jobs = jobs
         self.pool: ProcessPoolExecutor | None = None
-        self.queue: list = []            # heap of (format order, arrival, task, ctx, edition)
+        self.queue: list = []            # heap of (format order, arrival, task, ctx, edition, given)
         self.running: dict = {}
         self._arrivals = 0
         self._starter: threading.Thread | None = None
@@ -318,24 +324,24 @@ class _Workers:
         self._starter.join()
         return self.pool
 
-    def add(self, task: Task, ctx, edition: "Edition") -> None:
+    def add(self, task: Task, ctx, edition: "Edition", given: dict) -> None:
         self._arrivals += 1
-        heapq.heappush(self.queue, (FORMAT_ORDER.get(task.fmt, 9), self._arrivals, task, ctx, edition))
-        self._feed()
+        heapq.heappush(self.queue, (FORMAT_ORDER.get(task.fmt, 9), self._arrivals, task, ctx, edition, given))
 
     def finished(self, future) -> Task:
         task = self.running.pop(future)
-        self._feed()
+        self.feed()
         return task
 
     @property
     def busy(self) -> bool:
         return bool(self.running or self.queue)
 
-    def _feed(self) -> None:
+    def feed(self) -> None:
+        """Hand queued tasks to idle workers, longest first."""
         while self.queue and len(self.running) < self.jobs:
-            _, _, task, ctx, edition = heapq.heappop(self.queue)
-            self.running[self._ready().submit(_render_one, task.fmt, ctx, edition, task.out)] = task
+            _, _, task, ctx, edition, given = heapq.heappop(self.queue)
+            self.running[self._ready().submit(_render_one, task.fmt, ctx, edition, task.out, given)] = task
 
     def __enter__(self):
         return self
@@ -355,10 +361,10 @@ def _worker_setup() -> None:
     gc.set_threshold(20_000, 20, 20)
 
 
-def _render_one(fmt: str, ctx, edition: "Edition", out: Path) -> float:
+def _render_one(fmt: str, ctx, edition: "Edition", out: Path, given: dict) -> float:
     from .render import render
     start = time.perf_counter()
-    render(fmt, ctx, edition, out)
+    render(fmt, ctx, edition, out, **given)
     return time.perf_counter() - start
 
 

@@ -9,7 +9,6 @@ import subprocess
 from functools import cache
 from pathlib import Path
 
-import pypandoc
 
 from .errors import RenderError, SourceError
 
@@ -20,6 +19,7 @@ MARKDOWN = "markdown"
 
 @cache
 def executable() -> str:
+    import pypandoc      # (it imports urllib and http.client: only when pandoc is run)
     return pypandoc.get_pandoc_path()
 
 

@@ -27,9 +27,10 @@ def renderer(fmt: str):
     return register
 
 
-def render(fmt: str, ctx: RenderContext, edition: Edition, out: Path) -> None:
+def render(fmt: str, ctx: RenderContext, edition: Edition, out: Path, **given) -> None:
+    """Render one artifact; ``given`` holds what was made for it beforehand (the PDF's ``page``)."""
     from . import epub, html, pdf  # noqa: F401  (registration)
-    RENDERERS[fmt](ctx, edition, out)
+    RENDERERS[fmt](ctx, edition, out, **given)
 
 
 from ..build import artifact_path  # noqa: E402,F401  (one definition of where artifacts go)

@@ -15,17 +15,23 @@ from .layout_fix import keep_notes_with_their_calls
 log = logging.getLogger(__name__)
 
 
-@renderer("pdf")
-def render_pdf(ctx: RenderContext, edition: Edition, out: Path) -> None:
-    from weasyprint import HTML   # heavy: imported only where a PDF is made
-
-    from .fetcher import ProjectFetcher
-
+def print_page(ctx: RenderContext, edition: Edition) -> str:
+    """The print edition as one HTML page, notes at their calls: what WeasyPrint lays out."""
     ast = pandoc.copy_ast(edition.ast)
     ast["blocks"] = notes_in_place(ast["blocks"])
     parts = html_parts(ast)
     env = environment(ctx, edition)
-    page = i18n.render(env, "pdf/edition.html.j2", pdf=ctx.project.pdf, **page_context(ctx, edition, parts))
+    return i18n.render(env, "pdf/edition.html.j2", pdf=ctx.project.pdf, **page_context(ctx, edition, parts))
+
+
+@renderer("pdf")
+def render_pdf(ctx: RenderContext, edition: Edition, out: Path, page: str | None = None) -> None:
+    """``page`` is the edition's print page when it is already written (``print_page``)."""
+    from weasyprint import HTML   # heavy: imported only where a PDF is made
+
+    from .fetcher import ProjectFetcher
+
+    page = print_page(ctx, edition) if page is None else page
     fetcher = ProjectFetcher(ctx.project.root, ctx.project.build_dir)
     html = HTML(string=page, base_url=out.parent.resolve().as_uri() + "/", url_fetcher=fetcher)
     options = {"pdf_variant": "pdf/ua-1",
