@@ -150,3 +150,17 @@ def test_cli_pot_for_any_markdown_file(tmp_path):
     pot = catalog.read(out)
     assert [(e.msgctxt, e.msgid) for e in pot] == [("hi/heading", "Hello"), ("hi/p1", "World 70% of it.")]
     assert "no-python-format" in pot[1].flags
+
+
+def test_parsed_translations_are_kept_for_the_next_build(tmp_path, monkeypatch):
+    from publish import pandoc
+    memo = tmp_path / "parsed.json"
+    first = pandoc.read_many(["*Uno*", "Dos [^1]\n\n[^1]: x", "*Uno*"], memo=memo)
+    asked = []
+    real = pandoc._codec
+    monkeypatch.setattr(pandoc, "_codec", lambda op, items, **kw: asked.append(items) or real(op, items, **kw))
+    again = pandoc.read_many(["*Uno*", "Tres", "Dos [^1]\n\n[^1]: x"], memo=memo)
+    assert asked == [["Tres"]]                       # only the new snippet goes to pandoc
+    assert again[0] == first[0] and again[2] == first[1]
+    assert again[1]["blocks"][0]["c"][0] == {"t": "Str", "c": "Tres"}
+    assert first[0] is not first[2]                  # a repeated snippet is two independent copies

@@ -93,7 +93,7 @@ def prepare(project: Project, document: Document, language: Language, source: So
         po_path = project.catalog_path(document, language)
         po = catalogs.read(po_path) if po_path.exists() else None
         ast, report = apply(source.ast, po, language.tag, po_path, source_tag=project.source.tag,
-                            units=[s.text for s in source.segments()])
+                            units=[s.text for s in source.segments()], cache_dir=project.build_dir / ".cache")
     translations = i18n.load_translations(project.translations_dir / language.code / f"{i18n.DOMAIN}.po")
     env = i18n.environment(project.templates_dir, language.tag, translations)
     ast["blocks"] = _without_comments(ast["blocks"])

@@ -74,9 +74,30 @@ def convert(doc: dict, args: list[str], path: Path | None = None) -> bytes:
     return run(["-f", "json", *args], input=json.dumps(doc).encode(), path=path)
 
 
-def read_many(texts: list[str], format: str = MARKDOWN) -> list[dict | str]:
-    """Parse many Markdown snippets in one process: each becomes a document, or an error message."""
-    return _codec("read", texts, decode=True, format=format)
+def read_many(texts: list[str], format: str = MARKDOWN, memo: Path | None = None) -> list[dict | str]:
+    """Parse many Markdown snippets in one process: each becomes a document, or an error message.
+
+    With ``memo`` (a file kept from the previous call for the same catalog), snippets parsed then are
+    not parsed again: after a translator's edit, only the entries that changed go to pandoc."""
+    if memo is None:
+        return _codec("read", texts, decode=True, format=format)
+    from .fsutil import digest, write_atomic
+    try:
+        known = json.loads(memo.read_bytes())
+    except (OSError, ValueError):
+        known = {}
+    keys = [digest(binary_version(), format, text) for text in texts]
+    missing = sorted({(key, text) for key, text in zip(keys, texts) if key not in known})
+    for (key, _), parsed in zip(missing, _codec("read", [text for _, text in missing], decode=True, format=format)):
+        known[key] = parsed
+    results = {key: known[key] for key in keys}
+    if missing or len(results) != len(known):
+        write_atomic(memo, json.dumps(results))
+    out, seen = [], set()
+    for key in keys:                          # the same snippet twice: two independent copies
+        out.append(copy_ast(results[key]) if key in seen else results[key])
+        seen.add(key)
+    return out
 
 
 def write_many(docs: list[dict]) -> list[str | None]:

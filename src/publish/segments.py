@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable, Iterator
 
 from . import pandoc
@@ -212,12 +213,12 @@ def to_markdown(slots: list[Slot]) -> list[str]:
     return texts
 
 
-def parse_translations(slots: list[Slot], texts: list[str], reader: str = pandoc.MARKDOWN
-                       ) -> list[list | str | Exception]:
+def parse_translations(slots: list[Slot], texts: list[str], reader: str = pandoc.MARKDOWN,
+                       memo: Path | None = None) -> list[list | str | Exception]:
     """Parse translated Markdown for each slot: inlines (or a string for text slots), or the problem found.
 
     ``reader`` is pandoc's input format, e.g. ``markdown+east_asian_line_breaks`` for Chinese, where a
-    line break between two Han characters is no space.
+    line break between two Han characters is no space. ``memo``: see ``pandoc.read_many``.
     """
     results: list = [None] * len(slots)
     batch, where = [], []
@@ -229,7 +230,7 @@ def parse_translations(slots: list[Slot], texts: list[str], reader: str = pandoc
         definitions = "".join(f"\n\n[^{k}]: {NOTE_MARK.format(k)}" for k in range(1, len(slot.notes) + 1))
         batch.append(source + definitions + "\n")
         where.append(index)
-    for index, parsed in zip(where, pandoc.read_many(batch, reader)):
+    for index, parsed in zip(where, pandoc.read_many(batch, reader, memo)):
         results[index] = _inlines_of(slots[index], parsed)
     return results
 
