@@ -6,7 +6,6 @@ time is the best of three runs. It is a benchmark, not a test: nothing here asse
 
 from __future__ import annotations
 
-import copy
 import json
 import os
 import shutil
@@ -19,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from publish import i18n  # noqa: E402
+from publish import i18n, pandoc  # noqa: E402
 from publish.build import _load_sources  # noqa: E402
 from publish.edition import prepare  # noqa: E402
 from publish.project import load_project  # noqa: E402
@@ -104,8 +103,7 @@ def renderer_times(root: Path) -> dict[tuple[str, str], float]:
         render("epub", ctx, edition, Path(tempfile.mkdtemp(dir=project.build_dir)) / "x.epub")
         times[(lang.code, "epub")] = time.perf_counter() - start
         # A PDF's renderers: pandoc writes the print page's HTML, WeasyPrint lays it out.
-        ast = copy.deepcopy(edition.ast)
-        ast["blocks"] = notes_in_place(ast["blocks"])
+        ast = {**edition.ast, "blocks": notes_in_place(edition.ast["blocks"])}
         start = time.perf_counter()
         parts = html_parts(ast)
         print_html = time.perf_counter() - start
@@ -125,9 +123,7 @@ def sphinx_setup(root: Path, work: Path):
     the project set up, and a function that times one build of it."""
     src = work / "sphinx"
     src.mkdir()
-    pandoc = [sys.executable, "-c", "import pypandoc,subprocess,sys;"
-              "sys.exit(subprocess.call([pypandoc.get_pandoc_path()]+sys.argv[1:]))"]
-    subprocess.run([*pandoc, str(root / "source" / "common-goals.md"), "--citeproc", "--bibliography",
+    subprocess.run([pandoc.executable(), str(root / "source" / "common-goals.md"), "--citeproc", "--bibliography",
                     str(root / "source" / "references.yaml"), "--csl", str(root / "templates/csl/house-note.csl"),
                     "-t", "rst", "-o", str(src / "index.rst")], check=True)
     (src / "conf.py").write_text("project = 'Common Goals'\nlanguage = 'en'\nlocale_dirs = ['locale/']\n"

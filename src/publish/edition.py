@@ -17,8 +17,8 @@ from .apply import ApplyReport, apply
 from .errors import SourceError
 from .project import Document, Language, Project
 from .segments import pandoc_text
-from .fsutil import digest, load_yaml, write_atomic
-from .source import Source, line_of
+from .fsutil import digest, write_atomic
+from .source import Source, line_of, references
 
 log = logging.getLogger(__name__)
 
@@ -197,14 +197,13 @@ def edition_bibliography(document: Document, language: Language, cache: Path) ->
     overlay = overlay_path(document, language)
     if overlay is None:
         return document.bibliography
-    base = load_yaml(document.bibliography.read_text(encoding="utf-8"))
-    extra = load_yaml(overlay.read_text(encoding="utf-8")) or {}
-    fields = {r["id"]: r for r in extra.get("references", []) if isinstance(r, dict) and "id" in r}
-    unknown = sorted(set(fields) - {r["id"] for r in base["references"]})
+    base = references(document.bibliography)
+    fields = {r["id"]: r for r in references(overlay, optional=True) if "id" in r}
+    unknown = sorted(set(fields) - {r.get("id") for r in base})
     if unknown:
         raise SourceError(f"overlay names records the bibliography does not have: {', '.join(unknown)}", overlay,
                           line_of(overlay.read_text(encoding="utf-8"), unknown[0]))
-    merged = {"references": [{**r, **fields.get(r["id"], {})} for r in base["references"]]}
+    merged = {"references": [{**r, **fields.get(r.get("id"), {})} for r in base]}
     text = yaml.safe_dump(merged, allow_unicode=True, sort_keys=False)
     target = cache / "bibliography" / f"{digest(text)}.yaml"
     if not target.exists():

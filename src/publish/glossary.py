@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import lru_cache
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
@@ -86,30 +85,19 @@ class Glossary:
                     text = _english_pattern(variant).sub(" ", text)
         return text
 
-    @cached_property
-    def languages(self) -> list[str]:
-        return sorted({code for term in self.terms for code in term.renderings})
-
-
-_LOADED: dict[tuple[str, str], Glossary] = {}     # (path, text): a glossary is read once per process
-
 
 def load(path: Path) -> Glossary:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ConfigError("glossary not found", path) from None
-    if (str(path), text) not in _LOADED:
-        _LOADED.clear()
-        _LOADED[str(path), text] = _parse(path, text)
-    return _LOADED[str(path), text]
+    return _parse(path, text)
 
 
+@lru_cache(maxsize=1)       # (path, text): a glossary is read once per process
 def _parse(path: Path, text: str) -> Glossary:
     try:
         data = load_yaml(text)
-    except FileNotFoundError:
-        raise ConfigError("glossary not found", path) from None
     except yaml.YAMLError as exc:
         # Where the offending construct began (context_mark), else where YAML noticed the problem.
         mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
@@ -147,19 +135,11 @@ def _parse(path: Path, text: str) -> Glossary:
 
 # -- matching -----------------------------------------------------------------------------------------
 
+@lru_cache(maxsize=None)
 def _english_pattern(variant: str) -> re.Pattern:
-    return _compile_english(variant)
-
-
-_ENGLISH_CACHE: dict[str, re.Pattern] = {}
-
-
-def _compile_english(variant: str) -> re.Pattern:
-    if variant not in _ENGLISH_CACHE:
-        acronym = variant.isupper() or any(c.isdigit() for c in variant)
-        body = re.escape(variant).replace(r"\ ", r"\s+")
-        _ENGLISH_CACHE[variant] = re.compile(rf"(?<![\w-]){body}(?![\w-])", 0 if acronym else re.IGNORECASE)
-    return _ENGLISH_CACHE[variant]
+    acronym = variant.isupper() or any(c.isdigit() for c in variant)
+    body = re.escape(variant).replace(r"\ ", r"\s+")
+    return re.compile(rf"(?<![\w-]){body}(?![\w-])", 0 if acronym else re.IGNORECASE)
 
 
 TOKEN = re.compile(r"[^\W_]+(?:-[^\W_]+)*")

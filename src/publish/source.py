@@ -76,9 +76,8 @@ def load(path: Path, cache_dir: Path | None = None) -> Source:
     return Source(path, raw.decode("utf-8"), ast, key, cache_dir)
 
 
-def bibliography_ids(path: Path | None) -> set[str]:
-    if path is None:
-        return set()
+def references(path: Path, optional: bool = False) -> list[dict]:
+    """The records of a CSL YAML file; an ``optional`` one (an overlay) may hold none."""
     try:
         data = load_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
@@ -86,9 +85,15 @@ def bibliography_ids(path: Path | None) -> set[str]:
         raise SourceError(f"invalid YAML: {getattr(exc, 'problem', exc)}", path,
                           mark.line + 1 if mark else None) from None
     refs = data.get("references") if isinstance(data, dict) else data
+    if refs is None and optional:
+        return []
     if not isinstance(refs, list):
         raise SourceError("a CSL YAML bibliography holds a list under 'references'", path, 1)
-    return {str(r.get("id")) for r in refs if isinstance(r, dict)}
+    return [r for r in refs if isinstance(r, dict)]
+
+
+def bibliography_ids(path: Path | None) -> set[str]:
+    return {str(r.get("id")) for r in references(path)} if path is not None else set()
 
 
 def check_citations(source: Source, bibliography: Path | None) -> None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from statistics import median
 
+from .build import artifact_path
 from .project import Language, Project
 
 EPUBCHECK = ["java", "-jar", "/usr/share/java/epubcheck.jar"]
@@ -41,12 +42,11 @@ def validate(project: Project) -> list[Problem]:
         jobs.append(pool.submit(_vnu, htmls))
         for language in project.languages:
             for document in project.documents:
-                base = project.build_dir / language.code / document.id
-                if Path(f"{base}.epub").exists():
-                    jobs.append(pool.submit(_epubcheck, Path(f"{base}.epub")))
-                if Path(f"{base}.pdf").exists():
-                    jobs.append(pool.submit(check_pdf, Path(f"{base}.pdf"), language, project.pdf.page_size,
-                                            Path(f"{base}.html")))
+                epub, pdf = (artifact_path(project, document.id, language.code, f) for f in ("epub", "pdf"))
+                if epub.exists():
+                    jobs.append(pool.submit(_epubcheck, epub))
+                if pdf.exists():
+                    jobs.append(pool.submit(check_pdf, pdf, language, project.pdf.page_size))
         return [problem for job in jobs for problem in job.result()]
 
 
@@ -72,7 +72,7 @@ def _vnu(paths: list[Path]) -> list[Problem]:
             for line in result.stderr.splitlines() if line.strip()]
 
 
-def check_pdf(path: Path, language: Language, page_size: str, html: Path | None = None) -> list[Problem]:
+def check_pdf(path: Path, language: Language, page_size: str) -> list[Problem]:
     problems = []
     info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True).stdout
     if not re.search(r"Title:\s+\S", info):
@@ -82,7 +82,8 @@ def check_pdf(path: Path, language: Language, page_size: str, html: Path | None 
     if not re.search(r"Tagged:\s+yes", info):
         problems.append(Problem(path, "the PDF is not tagged"))
     from pypdf import PdfReader
-    lang = PdfReader(path).trailer["/Root"].get("/Lang")
+    reader = PdfReader(path)
+    lang = reader.trailer["/Root"].get("/Lang")
     if lang != language.tag:
         problems.append(Problem(path, f"/Lang is {lang!r}, expected {language.tag!r}"))
     fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True).stdout.splitlines()[2:]
@@ -98,18 +99,17 @@ def check_pdf(path: Path, language: Language, page_size: str, html: Path | None 
     images = subprocess.run(["pdfimages", "-list", str(path)], capture_output=True, text=True).stdout
     if len(images.splitlines()) > 2:
         problems.append(Problem(path, "raster images in the PDF: figures must be vectors"))
-    outline = PdfReader(path).outline
+    outline = reader.outline
     if len(outline) < 3:
         problems.append(Problem(path, "no PDF bookmarks for the headings"))
     calls, notes = note_pages(path)
     for number, page in notes.items():
         if calls.get(number) != page:
             problems.append(Problem(path, f"note {number} is on page {page}, its call on page {calls.get(number)}"))
-    if html is not None:
-        text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
-        missing = missing_glyphs(text, language)
-        if missing:
-            problems.append(Problem(path, f"no glyph for {''.join(sorted(missing))!r} in the edition's fonts"))
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
+    missing = missing_glyphs(text, language)
+    if missing:
+        problems.append(Problem(path, f"no glyph for {''.join(sorted(missing))!r} in the edition's fonts"))
     return problems
 
 
@@ -149,9 +149,8 @@ def note_pages(path: Path) -> tuple[dict[int, int], dict[int, int]]:
 
 def missing_glyphs(text: str, language: Language) -> set[str]:
     """Characters of the text (as the PDF gives it back) that none of the edition's faces can draw."""
-    from .render.fonts import FONTS
-    faces = FONTS["latin"] + (FONTS["zh"] if language.tag.startswith("zh") else [])
-    covered = set().union(*(_coverage(face) for face in faces))
+    from .render.fonts import faces
+    covered = set().union(*(_coverage(face) for face in faces(language)))
     return {c for c in set(text) if not c.isspace() and ord(c) >= 32 and ord(c) not in covered
             and c not in "\u200b\u200c\u200d\ufe0f\u00ad\u2010"}
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -107,18 +108,24 @@ def run(context: Context, only: Iterable[str] | None = None) -> list[Finding]:
     return sorted(findings, key=lambda f: (f.file, f.line, f.check))
 
 
-def _cache_file(project: Project, language: Language, path: Path, release: bool,
-                only: list[str] | None) -> Path | None:
+@lru_cache(maxsize=1)
+def _code_digest() -> str:
+    """The checks' own code (and the package's), which shapes every finding: hashed once per process."""
     from .. import __version__
     from ..fsutil import digest, tree_digest
+    return digest(__version__, tree_digest(Path(__file__).parent.parent, "*.py"))
+
+
+def _cache_file(project: Project, language: Language, path: Path, release: bool,
+                only: list[str] | None) -> Path | None:
+    from ..fsutil import digest
     inputs = [path, path.parent.parent / f"{path.stem}.pot", project.translations_dir / "glossary.yaml",
               project.translations_dir / "wordlist.txt", path.parent / "wordlist.txt"]
     try:
         parts = [p.read_bytes() if p.exists() else b"-" for p in inputs]
     except OSError:
         return None
-    key = digest(__version__, tree_digest(Path(__file__).parent.parent, "*.py"), language.tag, str(release),
-                 ",".join(only or ["all"]), *parts)
+    key = digest(_code_digest(), language.tag, str(release), ",".join(only or ["all"]), *parts)
     return project.build_dir / ".cache" / "checks" / f"{key}.json"
 
 
@@ -186,7 +193,7 @@ def _check_targets(project: Project, targets: list[tuple[Language, Path]], gloss
             findings += [Finding(**f) for f in json.loads(cache.read_text(encoding="utf-8"))]
         else:
             todo.append((language, path, cache))
-    elsewhere = _in_a_second_process(project, todo, glossary, release, only) if split else None
+    elsewhere, todo = _in_a_second_process(project, todo, glossary, release, only) if split else (None, todo)
     contexts = []
     for language, path, cache in todo:
         context = _read(project, language, path, glossary, release)
@@ -208,7 +215,8 @@ def _check_targets(project: Project, targets: list[tuple[Language, Path]], gloss
 
 def _in_a_second_process(project: Project, todo: list, glossary, release: bool, only: list[str] | None):
     """Hand the catalogs of about half the languages to a forked copy of this process (checks are
-    pure Python: one process does not run them faster with threads). ``todo`` keeps the rest.
+    pure Python: one process does not run them faster with threads): its findings to come, and the
+    catalogs left for this one.
 
     Only from a process without other threads, where forking is safe: the command line, not a build.
     """
@@ -216,24 +224,24 @@ def _in_a_second_process(project: Project, todo: list, glossary, release: bool, 
     import threading
     languages = sorted({language.code for language, _, _ in todo})
     if len(languages) < 2 or (os.cpu_count() or 1) < 2 or threading.active_count() > 1:
-        return None
+        return None, todo
     size = {code: sum(path.stat().st_size for language, path, _ in todo if language.code == code)
             for code in languages}
+    half = sum(size.values()) / 2
     given, share = set(), 0
     for code in sorted(languages, key=lambda c: -size[c]):
-        if share + size[code] <= sum(size.values()) / 2:
+        if share + size[code] <= half:
             given.add(code)
             share += size[code]
     if not given or len(given) == len(languages):
-        return None
+        return None, todo
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
     executor = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
     targets = [(language, path) for language, path, _ in todo if language.code in given]
-    todo[:] = [item for item in todo if item[0].code not in given]
     future = executor.submit(_check_targets, project, targets, glossary, release, only, False)
     executor.shutdown(wait=False)
-    return future
+    return future, [item for item in todo if item[0].code not in given]
 
 
 class _LazyGlossary:

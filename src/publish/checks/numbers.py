@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from babel import Locale
+from babel.dates import get_month_names
 from babel.numbers import get_decimal_symbol, get_group_symbol
 
 # Scale words, longest first. English and pt-BR count in the short scale, es in the long one
@@ -24,14 +25,7 @@ SCALES = {
            ("milhão", 1e6), ("mil", 1e3)],
     "zh": [("万亿", 1e12), ("亿", 1e8), ("百万", 1e6), ("万", 1e4), ("千", 1e3)],
 }
-MONTHS = {
-    "en": ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December"],
-    "es": ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre",
-           "noviembre", "diciembre"],
-    "pt": ["janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "agosto", "setembro", "outubro",
-           "novembro", "dezembro"],
-}
+MONTH_LANGUAGES = ("en", "es", "pt")    # where a month is written as a word (Chinese: 7月)
 WORDS = {   # number words a translator may write instead of digits
     "en": {1: ["one", "first"], 2: ["two", "second"], 3: ["three", "third"], 4: ["four", "fourth"],
            5: ["five", "fifth"], 6: ["six", "sixth"], 7: ["seven"], 8: ["eight"], 9: ["nine"], 10: ["ten"],
@@ -73,8 +67,7 @@ def _pattern(tag: str):
     groups = "".join(re.escape(g) for g in {grp, "\u00a0", "\u202f", " " if language in ("es", "pt") else ""} if g)
     number = rf"\d{{1,3}}(?:[{groups}]\d{{3}})+(?:{re.escape(dec)}\d+)?|\d+(?:{re.escape(dec)}\d+)?"
     scales = "|".join(re.escape(w) for w, _ in SCALES.get(language, []))
-    space = r"\s?" if language != "zh" else r"\s?"
-    scale = rf"(?:{space}(?P<scale>{scales})(?![a-záéíóúãõç]))?" if scales else ""
+    scale = rf"(?:\s?(?P<scale>{scales})(?![a-záéíóúãõç]))?" if scales else ""
     # Not inside a word or a longer number; a Han character before digits is fine (2023年7月).
     # (a currency code may stand right before its amount: USD17,093)
     return re.compile(rf"(?-i:(?<![0-9a-z_.,/]))(?P<num>{number})(?![/\d]){scale}",
@@ -83,9 +76,9 @@ def _pattern(tag: str):
 
 @lru_cache(maxsize=None)
 def _months(language: str) -> tuple[re.Pattern, dict[str, int]] | None:
-    names = MONTHS.get(language)
-    if not names:
+    if language not in MONTH_LANGUAGES:
         return None
+    names = list(get_month_names("wide", locale=language).values())
     # "May" is a month only before a day or a year; elsewhere it is the verb.
     alternatives = "|".join(rf"{name}(?=\s+\d)" if name == "May" else name for name in names)
     flags = 0 if language == "en" else re.IGNORECASE

@@ -65,11 +65,11 @@ def _dictionary(context) -> str | None:
 
 def _words(context) -> tuple[list, list[list[str]], set[str]]:
     """The translated entries, the words of each, and the distinct words no word list already has."""
-    entries = [e for e in live_entries(context.po) if e.msgstr]
-    words_of = [re.findall(WORD, _plain(e.msgstr)) for e in entries]
     if "spelling" not in context.cache:
-        context.cache["spelling"] = {w for words in words_of for w in words} - _known(context)
-    return entries, words_of, context.cache["spelling"]
+        entries = [e for e in live_entries(context.po) if e.msgstr]
+        words_of = [re.findall(WORD, _plain(e.msgstr)) for e in entries]
+        context.cache["spelling"] = entries, words_of, {w for words in words_of for w in words} - _known(context)
+    return context.cache["spelling"]
 
 
 class _Hunspell:

@@ -32,5 +32,3 @@ def render(fmt: str, ctx: RenderContext, edition: Edition, out: Path, **given) -
     from . import epub, html, pdf  # noqa: F401  (registration)
     RENDERERS[fmt](ctx, edition, out, **given)
 
-
-from ..build import artifact_path  # noqa: E402,F401  (one definition of where artifacts go)

@@ -17,10 +17,15 @@ def available_fonts() -> set[str]:
     return {name.strip() for line in result.stdout.splitlines() for name in line.split(",")}
 
 
+def faces(language) -> list[str]:
+    """The faces an edition's PDF is set in."""
+    return FONTS["latin"] + (FONTS["zh"] if language.tag.startswith("zh") else [])
+
+
 def require_fonts(language) -> None:
     """A missing face would fall back silently to another, or to boxes: refuse, naming the package."""
-    wanted = FONTS["latin"] + (FONTS["zh"] if language.tag.startswith("zh") else [])
-    missing = [face for face in wanted if face not in available_fonts()]
+    installed = available_fonts()
+    missing = [face for face in faces(language) if face not in installed]
     if missing:
         packages = sorted({FONT_PACKAGES[face] for face in missing})
         raise RenderError(f"missing font {', '.join(missing)} for {language.tag}: install the Debian package "

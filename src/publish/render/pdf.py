@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from .. import i18n, pandoc
+from .. import i18n
 from ..edition import Edition
 from ..fsutil import write_atomic
 from . import RenderContext, renderer
@@ -17,9 +17,7 @@ log = logging.getLogger(__name__)
 
 def print_page(ctx: RenderContext, edition: Edition) -> str:
     """The print edition as one HTML page, notes at their calls: what WeasyPrint lays out."""
-    ast = pandoc.copy_ast(edition.ast)
-    ast["blocks"] = notes_in_place(ast["blocks"])
-    parts = html_parts(ast)
+    parts = html_parts({**edition.ast, "blocks": notes_in_place(edition.ast["blocks"])})
     env = environment(ctx, edition)
     return i18n.render(env, "pdf/edition.html.j2", pdf=ctx.project.pdf, **page_context(ctx, edition, parts))
 
@@ -60,11 +58,15 @@ def layout_with_notes_in_place(html, options: dict, out: Path):
         if not late:
             log.debug("%s: laid out in %d pass(es)", out, attempt + 1)
             return document
+        moved = False
         for index in late:
             element = _block_starting_at_page_end(pages[index])
             if element is None or "break-before" in (element.get("style") or ""):
                 break
             _break_before(element)
+            moved = True
+        if not moved:                    # the same pages again would bring nothing new
+            break
     log.warning("%s: some notes could not be kept on the page of their call", out)
     return document
 
