@@ -23,8 +23,7 @@ from publish.build import _load_sources  # noqa: E402
 from publish.edition import prepare  # noqa: E402
 from publish.project import load_project  # noqa: E402
 from publish.render import RenderContext, render  # noqa: E402
-from publish.render.common import environment, html_parts, page_context  # noqa: E402
-from publish.render.pdf import notes_in_place  # noqa: E402
+from publish.render.common import environment, html_parts, notes_in_place, page_context  # noqa: E402
 
 PUBLISH = [sys.executable, "-m", "publish"]
 

@@ -218,6 +218,7 @@ def _produce(project: Project, sources, tasks: list[Task], options: BuildOptions
         return
     from .edition import prepare
     from .render import RenderContext
+    from .render.common import html_writes
     ctx = RenderContext(project, [(l.code, l.tag, l.name) for l in project.languages])
     by_edition: dict[tuple[str, str], list[Task]] = {}
     for task in tasks:
@@ -237,7 +238,7 @@ def _produce(project: Project, sources, tasks: list[Task], options: BuildOptions
                 result.fail(exc)
                 by_edition[pair] = [t for t in by_edition[pair] if t.fmt != "pdf"]
         start = time.perf_counter()
-        edition = prepare(project, doc, lang, sources[doc.id])
+        edition = prepare(project, doc, lang, sources[doc.id], html_writes({t.fmt for t in by_edition[pair]}))
         problem = _fitness(edition, options) or checked[pair].result()
         log.debug("prepared %s/%s in %.2f s", doc.id, lang.code, time.perf_counter() - start)
         if problem is not None:

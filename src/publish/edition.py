@@ -1,11 +1,13 @@
 """An edition: one document in one language, translated, with figures drawn and notes resolved.
 
 source AST -> apply catalog -> draw charts -> citeproc -> Edition (what every renderer takes)
+
+The pandoc run that resolves the citations also writes the HTML the renderers ask for (``HtmlWrites``),
+so that the document is read by pandoc once, not once per format.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import yaml
 from dataclasses import dataclass, field
@@ -39,6 +41,7 @@ class Edition:
     svgs: dict[str, str] = field(default_factory=dict)   # file name under figures/ -> SVG text
     provisional: list[str] = field(default_factory=list)  # ids of charts drawn from unverified data
     report: ApplyReport | None = None
+    html: dict[str, str] = field(default_factory=dict)   # name -> pandoc's HTML, as HtmlWrites asked
 
     @property
     def meta(self) -> dict:
@@ -83,7 +86,16 @@ class Edition:
         return roots
 
 
-def prepare(project: Project, document: Document, language: Language, source: Source) -> Edition:
+@dataclass(frozen=True)
+class HtmlWrites:
+    """HTML for pandoc to write with the edition: the template, and for each name where the notes go
+    ("end" or "inline", see ``pandoc.resolve``)."""
+    template: Path
+    notes: dict[str, str]
+
+
+def prepare(project: Project, document: Document, language: Language, source: Source,
+            html: HtmlWrites | None = None) -> Edition:
     source.check(document.bibliography, project.root)
     report = None
     if language.code == project.source_language:
@@ -99,7 +111,8 @@ def prepare(project: Project, document: Document, language: Language, source: So
     ast["blocks"] = _without_comments(ast["blocks"])
     edition = Edition(document, language, ast, report=report)
     _draw_charts(edition, source.path, project, env)
-    edition.ast = _citeproc(edition.ast, document, language, source.path, project.build_dir / ".cache")
+    edition.ast, edition.html = _resolve(edition.ast, document, language, source.path,
+                                         project.build_dir / ".cache", html)
     edition.ast["meta"]["lang"] = _meta_str(language.tag)
     return edition
 
@@ -172,16 +185,18 @@ def _chart_font(language: Language) -> str:
     return ", ".join(f for f in ("Noto Sans", cjk, "sans-serif") if f)
 
 
-def _citeproc(ast: dict, document: Document, language: Language, source_path: Path, cache: Path) -> dict:
-    """Resolve citations into notes with the edition's CSL style and locale."""
+def _resolve(ast: dict, document: Document, language: Language, source_path: Path, cache: Path,
+             html: HtmlWrites | None) -> tuple[dict, dict[str, str]]:
+    """Resolve citations into notes with the edition's CSL style and locale (and write ``html``)."""
+    meta = {"lang": language.csl_locale, "suppress-bibliography": True}
     csl = language.csl or document.csl
-    args = ["-t", "json", "--citeproc", "-M", f"lang={language.csl_locale}", "-M", "suppress-bibliography=true"]
     if csl:
-        args += ["--csl", str(csl)]
+        meta["csl"] = str(csl)
     bibliography = edition_bibliography(document, language, cache)
     if bibliography:
-        args += ["--bibliography", str(bibliography)]
-    return json.loads(pandoc.convert(ast, args, path=source_path))
+        meta["bibliography"] = str(bibliography)
+    return pandoc.resolve(ast, meta, html.template if html else None, html.notes if html else None,
+                          path=source_path)
 
 
 def overlay_path(document: Document, language: Language) -> Path | None:

@@ -13,6 +13,7 @@ from pathlib import Path
 from .errors import RenderError, SourceError
 
 CODEC = Path(__file__).with_name("codec.lua")
+RESOLVE = Path(__file__).with_name("resolve.lua")
 API_VERSION = [1, 23, 1, 1]
 MARKDOWN = "markdown"
 
@@ -72,6 +73,17 @@ def document(blocks: list, meta: dict | None = None) -> dict:
 def convert(doc: dict, args: list[str], path: Path | None = None) -> bytes:
     """Feed an AST to pandoc with the given output arguments."""
     return run(["-f", "json", *args], input=json.dumps(doc).encode(), path=path)
+
+
+def resolve(doc: dict, meta: dict, template: Path | None = None, notes: dict[str, str] | None = None,
+            path: Path | None = None) -> tuple[dict, dict[str, str]]:
+    """Resolve the citations of ``doc`` (citeproc, with the bibliography, CSL and lang set in ``meta``),
+    and write it as HTML through ``template``: once per name in ``notes``, whose value says where the
+    notes go ("end": linked endnotes, "inline": a span at the call). One process, one read of the AST."""
+    request = {"doc": json.dumps(doc), "meta": meta, "template": str(template) if template else None,
+               "html": {name: {"notes": where} for name, where in (notes or {}).items()}}
+    out = json.loads(run(["lua", str(RESOLVE)], input=json.dumps(request).encode(), path=path))
+    return json.loads(out["doc"]), out["html"] or {}
 
 
 def read_many(texts: list[str], format: str = MARKDOWN, memo: Path | None = None) -> list[dict | str]:

@@ -9,7 +9,7 @@ from .. import i18n
 from ..edition import Edition
 from ..fsutil import write_atomic
 from . import RenderContext, renderer
-from .common import environment, html_parts, page_context
+from .common import edition_parts, environment, page_context
 from .layout_fix import keep_notes_with_their_calls
 
 log = logging.getLogger(__name__)
@@ -17,7 +17,7 @@ log = logging.getLogger(__name__)
 
 def print_page(ctx: RenderContext, edition: Edition) -> str:
     """The print edition as one HTML page, notes at their calls: what WeasyPrint lays out."""
-    parts = html_parts({**edition.ast, "blocks": notes_in_place(edition.ast["blocks"])})
+    parts = edition_parts(edition, "print")
     env = environment(ctx, edition)
     return i18n.render(env, "pdf/edition.html.j2", pdf=ctx.project.pdf, **page_context(ctx, edition, parts))
 
@@ -109,20 +109,3 @@ def _block_starting_at_page_end(page):
 
     visit(page.children[0], [])
     return None if last is None else last.element
-
-
-def notes_in_place(node):
-    """Turn pandoc notes into inline spans at their call, for CSS ``float: footnote``."""
-    if isinstance(node, list):
-        return [notes_in_place(item) for item in node]
-    if isinstance(node, dict):
-        if node.get("t") == "Note":
-            inlines = []
-            for index, block in enumerate(node["c"]):
-                if index:
-                    inlines.append({"t": "LineBreak"})
-                inlines.extend(notes_in_place(block["c"] if block["t"] in ("Para", "Plain") else []))
-            return {"t": "Span", "c": [["", ["footnote"], []], inlines]}
-        if "c" in node:
-            return {**node, "c": notes_in_place(node["c"])}
-    return node
