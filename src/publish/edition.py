@@ -111,6 +111,7 @@ def prepare(project: Project, document: Document, language: Language, source: So
     ast["blocks"] = _without_comments(ast["blocks"])
     edition = Edition(document, language, ast, report=report)
     _draw_charts(edition, source.path, project, env)
+    edition.ast = pandoc.compact(edition.ast)
     edition.ast, edition.html = _resolve(edition.ast, document, language, source.path,
                                          project.build_dir / ".cache", html)
     edition.ast["meta"]["lang"] = _meta_str(language.tag)

@@ -66,6 +66,53 @@ def copy_ast(node):
     return pickle.loads(pickle.dumps(node, pickle.HIGHEST_PROTOCOL))
 
 
+def compact(node):
+    """The same document with each run of words in one Str ("a b c" for Str a, Space, Str b, ...).
+
+    pandoc's cost is per AST node, and a word-level AST of Latin text has three times the nodes: pandoc
+    reads and writes a compact one in a third of the time, and writes the same HTML. Spaces at either
+    end of a run, and a word right after a citation or note, stay as they are: citeproc moves
+    punctuation and removes spaces around the notes it makes, and must see them as pandoc made them.
+    """
+    if isinstance(node, dict):
+        if "blocks" in node:                                      # a whole document
+            return {**node, "meta": {k: compact(v) for k, v in node.get("meta", {}).items()},
+                    "blocks": compact(node["blocks"])}
+        if node.get("t") == "Cite" or "c" not in node:
+            return node
+        return {**node, "c": compact(node["c"])}
+    if not isinstance(node, list):
+        return node
+    out: list = []
+    run: list = []                  # Str and Space nodes not yet merged
+    for item in node:
+        tag = item.get("t") if isinstance(item, dict) else None
+        if tag in ("Str", "Space"):
+            run.append(item)
+            continue
+        _merge_run(run, out)
+        run = []
+        out.append(compact(item))
+    _merge_run(run, out)
+    return out
+
+
+def _merge_run(run: list, out: list) -> None:
+    start, end = 0, len(run)
+    if out and isinstance(out[-1], dict) and out[-1].get("t") in ("Cite", "Note"):
+        start = 1                  # the word after a note call stays a node of its own
+    while start < end and run[start]["t"] == "Space":
+        start += 1
+    while end > start and run[end - 1]["t"] == "Space":
+        end -= 1
+    out.extend(run[:start])
+    if end - start > 1:
+        out.append({"t": "Str", "c": "".join(" " if i["t"] == "Space" else i["c"] for i in run[start:end])})
+    else:
+        out.extend(run[start:end])
+    out.extend(run[end:])
+
+
 def document(blocks: list, meta: dict | None = None) -> dict:
     return {"pandoc-api-version": API_VERSION, "meta": meta or {}, "blocks": blocks}
 
