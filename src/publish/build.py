@@ -296,7 +296,7 @@ class _Workers:
     """
 
     PRELOAD = ["publish.render.pdf", "publish.render.html", "publish.render.epub"]
-    PDF_PRELOAD = ["weasyprint", "publish.render.fetcher", "publish.render.layout_fix"]
+    PDF_PRELOAD = ["publish.render.libraries", "publish.render.fetcher", "publish.render.layout_fix"]
 
     def __init__(self, jobs: int):
         self.jobs = jobs
