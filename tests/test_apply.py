@@ -105,6 +105,23 @@ def test_a_translation_that_drops_or_adds_a_citation_falls_back(tmp_path):
     assert first["t"] == "Span" and ["lang", "en"] in first["c"][0][2]
 
 
+def test_a_translation_must_keep_links_and_raw_markup_of_its_unit(tmp_path):
+    doc, po = catalog_for("See [the report](https://example.org/r)[^1] and [@a].\n\nPlain text.\n\nMore text.\n\n"
+                          "[^1]: Its note, with [a link](https://example.org/n) of its own.\n", tmp_path)
+    units = {e.msgid: e for e in po}
+    units["See [the report](https://example.org/r)[^1] and [@a]."].msgstr = \
+        "Véase [el informe](https://example.org/r)[^1] y [@a]."          # the same target, key and note
+    units["Plain text."].msgstr = "Texto con [un enlace](https://other.example/)."
+    units["More text."].msgstr = "Más <b>texto</b>."
+    units["Its note, with [a link](https://example.org/n) of its own."].msgstr = \
+        "Su nota, con [un enlace](https://example.org/n) propio."       # a note's link is its own unit's
+    _, report = apply(doc, po, "es-419")
+    assert report.translated == len(po) - 2
+    messages = sorted(str(p) for p in report.problems)
+    assert "[front/p2] links or raw markup differ from the source: 'https://other.example/'" in messages[0]
+    assert "[front/p3] links or raw markup differ from the source: '</b>'" in messages[1]
+
+
 def test_stats_json(built, capsys):
     assert main(["--project", str(built.path), "stats", "--format", "json"]) == 0
     import json

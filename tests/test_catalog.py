@@ -173,3 +173,19 @@ def test_translator_flags_survive_a_merge():
     old[0].flags.append("ignore-same")
     new, _ = catalog.merge(template([("s/p1", "China"), ("s/p2", "More.")]), old, "es-419")
     assert "ignore-same" in new.find("China", msgctxt="s/p1").flags
+
+
+def test_each_read_is_a_catalog_of_its_own_and_follows_the_file(tmp_path):
+    path = tmp_path / "es.po"
+    po, _ = catalog.merge(catalog.make_template([Segment("a/p1", "para", "One.", 1)], "doc.md", "doc"), None, "es")
+    po[0].msgstr = "Uno."
+    catalog.save(po, path)
+    first, second = catalog.read(path), catalog.read(path)
+    first[0].msgstr = "Changed."
+    assert second[0].msgstr == "Uno." and catalog.read(path)[0].msgstr == "Uno."
+    assert second.fpath == str(path) and second[0].linenum > 0
+    catalog.save(first, path)
+    assert catalog.read(path)[0].msgstr == "Changed."
+    path.write_text(path.read_text(encoding="utf-8") + 'msgid "x\n', encoding="utf-8")
+    with pytest.raises(CatalogError):                  # a broken file is read again, not remembered
+        catalog.read(path)

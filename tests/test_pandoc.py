@@ -68,3 +68,8 @@ def test_compact_document_gives_the_same_epub_text(doc, tmp_path):
         pandoc.run(["-f", "json", "-t", "plain", "--wrap=none", "-o", str(out)], input=json.dumps(ast).encode())
         texts.append(out.read_text(encoding="utf-8"))
     assert texts[0] == texts[1]
+
+
+def test_the_shipped_pandoc_is_found_without_pypandoc():
+    import pypandoc
+    assert pandoc.executable() == pypandoc.get_pandoc_path()

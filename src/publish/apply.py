@@ -11,7 +11,7 @@ import polib
 from . import pandoc
 from .errors import CatalogError
 from .fsutil import digest
-from .segments import Slot, citation_keys, elements, parse_translations, to_markdown, walk
+from .segments import Slot, parse_translations, to_markdown, walk
 
 log = logging.getLogger(__name__)
 
@@ -119,6 +119,24 @@ def _citation_problem(slot: Slot, value) -> ValueError | None:
 def _fixed_parts(node) -> tuple[list[str], list[str]]:
     """What a translation must keep: the citation keys (with the notes' own, as the unit's text shows
     them), and link targets and raw markup (a note's are checked as its own unit)."""
-    fixed = [e["c"][2][0] if e["t"] in ("Link", "Image") else e["c"][1]
-             for e in elements(node, into_notes=False) if e["t"] in ("Link", "Image", "RawInline", "RawBlock")]
-    return sorted(citation_keys(node)), sorted(fixed)
+    keys: list[str] = []
+    fixed: list[str] = []
+    # One walk for both, without a generator: it runs for every unit of every language.
+    stack = [(node, False)]
+    while stack:
+        item, in_note = stack.pop()
+        if isinstance(item, dict):
+            tag = item.get("t")
+            if tag == "Str" or tag == "Space":
+                continue
+            if tag == "Cite":
+                keys.extend(c["citationId"] for c in item["c"][0])
+            elif not in_note and tag in ("Link", "Image"):
+                fixed.append(item["c"][2][0])
+            elif not in_note and tag in ("RawInline", "RawBlock"):
+                fixed.append(item["c"][1])
+            if isinstance(item.get("c"), list):
+                stack.append((item["c"], in_note or tag == "Note"))
+        elif isinstance(item, list):
+            stack.extend((child, in_note) for child in item)
+    return sorted(keys), sorted(fixed)
