@@ -176,6 +176,16 @@ def test_spelling_uses_the_word_list(tmp_path):
     assert "textoo" in run(ctx, only=["spelling"])[0].message
 
 
+def test_hunspell_answers_for_more_words_than_a_pipe_holds():
+    from publish.checks.spelling import _Hunspell, dictionary_for
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    unknown = {"palabrax" + letters[n // 676] + letters[n // 26 % 26] + letters[n % 26]
+               for n in range(17_000)}                            # some 200 kB each way
+    hunspell = _Hunspell()
+    hunspell.open(dictionary_for("es-419"))                       # reading its dictionary before the words come
+    assert hunspell.unknown(dictionary_for("es-419"), unknown | {"texto", "derechos"}) == unknown
+
+
 def test_the_real_catalogs_have_no_errors():
     from publish.checks import check_project
     errors = [f for f in check_project(PROJECT) if f.severity == ERROR]

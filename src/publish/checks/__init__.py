@@ -72,6 +72,7 @@ def live_entries(po: polib.POFile) -> list[polib.POEntry]:
 
 
 RELEASE_ERRORS = ("untranslated", "fuzzy", "identical")    # warnings that a release does not accept
+WAITING = {"spelling"}          # checks that wait for another program's answer
 
 
 def _register() -> None:
@@ -129,15 +130,19 @@ def _cache_file(project: Project, language: Language, path: Path, release: bool,
     return project.build_dir / ".cache" / "checks" / f"{key}.json"
 
 
-def _read(project: Project | None, language: Language, path: Path, glossary, release: bool
-          ) -> Context | list[Finding]:
+def _read(project: Project | None, language: Language, path: Path, glossary, release: bool,
+          only: list[str] | None = None) -> Context | list[Finding]:
     """The catalog ready to check, or the finding that it cannot be read."""
     from .. import catalog
     try:
         po = catalog.read(path)
     except CatalogError as exc:
         return [Finding("catalog-health", ERROR, str(path), exc.line or 1, exc.context, exc.message)]
-    return Context(project, language, path, po, glossary, release)
+    context = Context(project, language, path, po, glossary, release)
+    if not only or "catalog-health" in only:
+        from .catalog_health import start_msgfmt
+        context.cache["msgfmt"] = start_msgfmt(context)
+    return context
 
 
 def as_json(findings: list[Finding]) -> str:
@@ -194,22 +199,32 @@ def _check_targets(project: Project, targets: list[tuple[Language, Path]], gloss
         else:
             todo.append((language, path, cache))
     elsewhere, todo = _in_a_second_process(project, todo, glossary, release, only) if split else (None, todo)
+    if not only or "spelling" in only:
+        from .spelling import open_hunspell
+        open_hunspell({language for language, _, _ in todo})
     contexts = []
     for language, path, cache in todo:
-        context = _read(project, language, path, glossary, release)
+        context = _read(project, language, path, glossary, release, only)
         if isinstance(context, list):
             findings += context
         else:
             contexts.append((context, cache))
     if not only or "spelling" in only:
         from .spelling import start_hunspell
-        start_hunspell([context for context, _ in contexts])    # it reads its dictionaries meanwhile
+        start_hunspell([context for context, _ in contexts])    # it answers while the other checks run
+    # The checks that wait for another program (Hunspell) run last, after every catalog's others.
+    _register()
+    selected = [c for c in REGISTRY if not only or c in only]
+    first = [c for c in selected if c not in WAITING]
+    found = {id(context): run(context, first) if first else [] for context, _ in contexts}
     for context, cache in contexts:
-        found = run(context, only)
+        if set(selected) & WAITING:
+            found[id(context)] = sorted(found[id(context)] + run(context, list(set(selected) & WAITING)),
+                                        key=lambda f: (f.file, f.line, f.check))
         if cache is not None:
             from ..fsutil import write_atomic
-            write_atomic(cache, as_json(found))
-        findings += found
+            write_atomic(cache, as_json(found[id(context)]))
+        findings += found[id(context)]
     return findings + (elsewhere.result() if elsewhere is not None else [])
 
 
@@ -235,8 +250,14 @@ def _in_a_second_process(project: Project, todo: list, glossary, release: bool, 
             share += size[code]
     if not given or len(given) == len(languages):
         return None, todo
+    import gc
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
+    from .. import catalog  # noqa: F401  (imported and read once, for both processes)
+    _register()
+    if glossary is not None:
+        glossary.terms
+    gc.freeze()      # the collector must not write to every object the two processes share (copy on write)
     executor = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
     targets = [(language, path) for language, path, _ in todo if language.code in given]
     future = executor.submit(_check_targets, project, targets, glossary, release, only, False)

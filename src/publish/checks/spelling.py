@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import tempfile
+import threading
 from pathlib import Path
 
 from . import WARNING, check, live_entries
@@ -29,7 +29,7 @@ def dictionary_for(tag: str) -> str | None:
 def spelling(context):
     """Words Hunspell does not know, unless the project word list or the glossary has them."""
     language = context.language.tag.split("-")[0]
-    dictionary = _dictionary(context)
+    dictionary = _dictionary(context.language)
     if dictionary is None:
         if language in ("es", "pt"):
             yield 1, None, f"no Hunspell dictionary for {context.language.tag} (Debian: hunspell hunspell-{language})"
@@ -45,22 +45,31 @@ def spelling(context):
 WORD = r"[^\W\d_]+(?:[-'’][^\W\d_]+)*"
 
 
+def open_hunspell(languages) -> None:
+    """Start Hunspell for each language's dictionary before its catalogs are read: it spends half a
+    second reading pt_BR's while they are read and checked."""
+    for language in languages:
+        dictionary = _dictionary(language)
+        if dictionary is not None:
+            _HUNSPELL.open(dictionary)
+
+
 def start_hunspell(contexts: list) -> None:
     """Hand Hunspell the words of every catalog about to be checked, one run per dictionary, now:
-    it reads its dictionary (half a second for pt_BR) while the other checks run."""
+    it answers while the other checks run."""
     words: dict[str, set[str]] = {}
     for context in contexts:
-        dictionary = _dictionary(context)
+        dictionary = _dictionary(context.language)
         if dictionary is not None:
             words.setdefault(dictionary, set()).update(_words(context)[2])
     for dictionary, vocabulary in words.items():
         _HUNSPELL.start(dictionary, vocabulary)
 
 
-def _dictionary(context) -> str | None:
-    if context.language.tag.split("-")[0] not in ("es", "pt") or not shutil.which("hunspell"):
+def _dictionary(language) -> str | None:
+    if language.tag.split("-")[0] not in ("es", "pt") or not shutil.which("hunspell"):
         return None
-    return dictionary_for(context.language.tag)
+    return dictionary_for(language.tag)
 
 
 def _words(context) -> tuple[list, list[list[str]], set[str]]:
@@ -78,7 +87,14 @@ class _Hunspell:
     def __init__(self):
         self.unknown_words: dict[str, set[str]] = {}
         self.judged: dict[str, set[str]] = {}
-        self.running: dict[str, list[tuple[set[str], subprocess.Popen]]] = {}
+        self.running: dict[str, list[tuple[set[str], "_Asked"]]] = {}
+        self.opened: dict[str, subprocess.Popen] = {}
+
+    def open(self, dictionary: str) -> None:
+        """A Hunspell that reads its dictionary now and waits for the words."""
+        if dictionary not in self.opened:
+            self.opened[dictionary] = subprocess.Popen(["hunspell", "-d", dictionary, "-l"], stdin=subprocess.PIPE,
+                                                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
 
     def start(self, dictionary: str, words: set[str]) -> None:
         new = words - self.judged.get(dictionary, set())
@@ -86,23 +102,34 @@ class _Hunspell:
             new -= asked
         if not new:
             return
-        # Words go through a file, not a pipe: Hunspell answers while it reads, and a full pipe each
-        # way would hold both processes.
-        with tempfile.TemporaryFile() as words_file:
-            words_file.write("\n".join(sorted(new)).encode("utf-8"))
-            words_file.seek(0)
-            process = subprocess.Popen(["hunspell", "-d", dictionary, "-l"], stdin=words_file,
-                                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-        self.running.setdefault(dictionary, []).append((new, process))
+        self.open(dictionary)
+        asked = _Asked(self.opened.pop(dictionary), "\n".join(sorted(new)).encode("utf-8"))
+        self.running.setdefault(dictionary, []).append((new, asked))
 
     def unknown(self, dictionary: str, words: set[str]) -> set[str]:
         self.start(dictionary, words)
-        for asked, process in self.running.pop(dictionary, []):
-            out, _ = process.communicate()
+        for asked, answer in self.running.pop(dictionary, []):
             # Hunspell lists the parts of a hyphenated word it does not know (China-ALC: ALC).
-            self.unknown_words.setdefault(dictionary, set()).update(out.decode("utf-8", "replace").split())
+            self.unknown_words.setdefault(dictionary, set()).update(answer.result().split())
             self.judged.setdefault(dictionary, set()).update(asked)
         return words & self.unknown_words.get(dictionary, set())
+
+
+class _Asked(threading.Thread):
+    """Words handed to a Hunspell process by a thread of their own: Hunspell answers while it reads,
+    and a full pipe each way would otherwise hold both processes."""
+
+    def __init__(self, process: subprocess.Popen, words: bytes):
+        super().__init__(name="hunspell", daemon=True)
+        self.process, self.words, self.out = process, words, b""
+        self.start()
+
+    def run(self) -> None:
+        self.out, _ = self.process.communicate(self.words)
+
+    def result(self) -> str:
+        self.join()
+        return self.out.decode("utf-8", "replace")
 
 
 _HUNSPELL = _Hunspell()
