@@ -12,7 +12,6 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from xml.etree import ElementTree as ET
 
 import yaml
 
@@ -199,6 +198,7 @@ def _nfc(text: str) -> str:
 
 def write_tbx(glossary: Glossary, out: Path, tags: dict[str, str], source_tag: str = "en") -> None:
     """Export as TBX (the TBX-Basic dialect of ISO 30042, "martif" form) for CAT tools and Weblate."""
+    from xml.etree import ElementTree as ET      # (only here: every check imports this module)
     martif = ET.Element("martif", {"type": "TBX-Basic", "xml:lang": source_tag})
     header = ET.SubElement(martif, "martifHeader")
     desc = ET.SubElement(ET.SubElement(header, "fileDesc"), "sourceDesc")
@@ -232,6 +232,7 @@ def write_tbx(glossary: Glossary, out: Path, tags: dict[str, str], source_tag: s
 
 
 def _tig(parent, text: str, status: str, source: str = "") -> None:
+    from xml.etree import ElementTree as ET
     tig = ET.SubElement(parent, "tig")
     ET.SubElement(tig, "term").text = text
     ET.SubElement(tig, "termNote", {"type": "administrativeStatus"}).text = status

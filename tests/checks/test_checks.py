@@ -203,6 +203,8 @@ def test_a_second_process_finds_what_one_finds(project_copy, monkeypatch):
     monkeypatch.setattr(checks, "_in_a_second_process", lambda *a: forked.append(real(*a)) or forked[-1])
     split = checks.check_project(project_copy)
     assert forked and forked[0][0] is not None               # some languages were checked in another process
+    from publish.checks.spelling import _HUNSPELL
+    assert not _HUNSPELL.opened and not _HUNSPELL.running    # every Hunspell started was asked or stopped
     (project_copy.build_dir / ".cache" / "checks").rename(project_copy.build_dir / "first")
     monkeypatch.setattr(checks, "_in_a_second_process", lambda project, todo, *a: (None, todo))
     alone = checks.check_project(project_copy)

@@ -192,16 +192,20 @@ def _check_targets(project: Project, targets: list[tuple[Language, Path]], gloss
     # catalog, its template, the glossary, the word lists, the checks' own code): nothing is checked twice.
     findings: list[Finding] = []
     todo: list[tuple[Language, Path, Path | None]] = []
+    spelling = not only or "spelling" in only
     for language, path in targets:
         cache = _cache_file(project, language, path, release, only)
         if cache is not None and cache.exists():
             findings += [Finding(**f) for f in json.loads(cache.read_text(encoding="utf-8"))]
         else:
             todo.append((language, path, cache))
-    elsewhere, todo = _in_a_second_process(project, todo, glossary, release, only) if split else (None, todo)
-    if not only or "spelling" in only:
+    if spelling and split and todo:
         from .spelling import open_hunspell
-        open_hunspell({language for language, _, _ in todo})
+        open_hunspell({language for language, _, _ in todo})     # before anything else: see there
+    elsewhere, todo = _in_a_second_process(project, todo, glossary, release, only) if split else (None, todo)
+    if spelling and todo:
+        from .spelling import keep_hunspell
+        keep_hunspell({language for language, _, _ in todo})
     contexts = []
     for language, path, cache in todo:
         context = _read(project, language, path, glossary, release, only)
@@ -209,11 +213,12 @@ def _check_targets(project: Project, targets: list[tuple[Language, Path]], gloss
             findings += context
         else:
             contexts.append((context, cache))
-    if not only or "spelling" in only:
+    if spelling and contexts:
         from .spelling import start_hunspell
         start_hunspell([context for context, _ in contexts])    # it answers while the other checks run
     # The checks that wait for another program (Hunspell) run last, after every catalog's others.
-    _register()
+    if contexts:
+        _register()
     selected = [c for c in REGISTRY if not only or c in only]
     first = [c for c in selected if c not in WAITING]
     found = {id(context): run(context, first) if first else [] for context, _ in contexts}
@@ -243,9 +248,13 @@ def _in_a_second_process(project: Project, todo: list, glossary, release: bool, 
     size = {code: sum(path.stat().st_size for language, path, _ in todo if language.code == code)
             for code in languages}
     half = sum(size.values()) / 2
+    # The language whose dictionary Hunspell takes longest to read stays here, where it is being read.
+    from .spelling import dictionary_weight
+    by_code = {language.code: language for language, _, _ in todo}
+    heaviest = max(languages, key=lambda c: dictionary_weight(by_code[c]))
     given, share = set(), 0
     for code in sorted(languages, key=lambda c: -size[c]):
-        if share + size[code] <= half:
+        if code != heaviest and share + size[code] <= half:
             given.add(code)
             share += size[code]
     if not given or len(given) == len(languages):

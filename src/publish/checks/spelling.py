@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -46,12 +47,29 @@ WORD = r"[^\W\d_]+(?:[-'’][^\W\d_]+)*"
 
 
 def open_hunspell(languages) -> None:
-    """Start Hunspell for each language's dictionary before its catalogs are read: it spends half a
-    second reading pt_BR's while they are read and checked."""
+    """Start Hunspell for each language's dictionary before anything else: it spends half a second
+    reading pt_BR's while the catalogs are found, read and checked."""
     for language in languages:
         dictionary = _dictionary(language)
         if dictionary is not None:
             _HUNSPELL.open(dictionary)
+
+
+def keep_hunspell(languages) -> None:
+    """Keep the Hunspell of these languages' dictionaries (opening any missing), stop the others."""
+    wanted = {d for d in map(_dictionary, languages) if d is not None}
+    _HUNSPELL.close(set(_HUNSPELL.opened) - wanted)
+    for dictionary in wanted:
+        _HUNSPELL.open(dictionary)
+
+
+def dictionary_weight(language) -> int:
+    """How long Hunspell takes to read the language's dictionary, as the size of its .dic file."""
+    dictionary = _dictionary(language)
+    for folder in DICTIONARY_DIRS if dictionary else []:
+        if (folder / f"{dictionary}.dic").exists():
+            return (folder / f"{dictionary}.dic").stat().st_size
+    return 0
 
 
 def start_hunspell(contexts: list) -> None:
@@ -96,6 +114,19 @@ class _Hunspell:
             self.opened[dictionary] = subprocess.Popen(["hunspell", "-d", dictionary, "-l"], stdin=subprocess.PIPE,
                                                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
 
+    def close(self, dictionaries) -> None:
+        for dictionary in dictionaries:
+            process = self.opened.pop(dictionary)
+            process.kill()
+            process.communicate()
+
+    def forget(self) -> None:
+        """In a forked child: the processes opened belong to the parent; its copies of their pipes close."""
+        for process in self.opened.values():
+            process.stdin.close()
+            process.stdout.close()
+        self.opened.clear()
+
     def start(self, dictionary: str, words: set[str]) -> None:
         new = words - self.judged.get(dictionary, set())
         for asked, _ in self.running.get(dictionary, []):
@@ -133,6 +164,7 @@ class _Asked(threading.Thread):
 
 
 _HUNSPELL = _Hunspell()
+os.register_at_fork(after_in_child=_HUNSPELL.forget)
 
 
 def _plain(text: str) -> str:
