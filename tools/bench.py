@@ -181,6 +181,7 @@ def main() -> None:
     speed drifts over minutes, so a ratio is only fair between times taken together. Each ratio is
     the median of the rounds' ratios, shown with the two times of that round."""
     results: dict[str, float | int] = {"cores": os.cpu_count() or 1}
+    spread: dict[str, list[float]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         root = copy_project(work / "project")
@@ -216,6 +217,8 @@ def main() -> None:
             r["one_po_ratio"] = r["one_po_s"] / r["one_po_renderers_s"]
             r["zh_en_pdf_ratio"] = r["zh_pdf_s"] / r["en_pdf_s"]
         # A ratio and the two times it divides come from one round, the round of the median ratio.
+        for key in ("clean_ratio", "one_po_ratio", "zh_en_pdf_ratio", "check_s"):
+            spread[key] = [r[key] for r in rounds]
         for ratio, parts in (("clean_ratio", ("clean_s", "renderers_sum_s", "pandoc_words_s", "pandoc_compact_s")),
                              ("one_po_ratio", ("one_po_s", "one_po_renderers_s")),
                              ("zh_en_pdf_ratio", ("zh_pdf_s", "en_pdf_s"))):
@@ -243,7 +246,8 @@ def main() -> None:
                 "one_po_s", "one_po_renderers_s",
                 "one_po_ratio", "en_pdf_s", "zh_pdf_s", "zh_en_pdf_ratio", "peak_rss_mb", "html_epub_4lang_s",
                 "sphinx_s", "sphinx_ratio", "check_s", "cores"):
-        print(f"{key:<22}{results[key]:>10.3f}  {targets.get(key, '')}")
+        rounds_shown = f"  (rounds: {', '.join(f'{v:.3f}' for v in sorted(spread[key]))})" if key in spread else ""
+        print(f"{key:<22}{results[key]:>10.3f}  {targets.get(key, ''):<8}{rounds_shown}")
     print(json.dumps({k: round(v, 3) if isinstance(v, float) else v for k, v in results.items()}, sort_keys=True))
 
 

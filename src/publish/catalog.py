@@ -82,18 +82,24 @@ def _parse(path: Path, raw: bytes) -> polib.POFile:
 
 
 class _SyntaxCheck:
-    """polib lets some syntax errors pass (a string left open at the end); GNU msgfmt does not.
+    """GNU msgfmt on a catalog's bytes, once per content and process.
 
-    Bytes msgfmt has accepted once are not checked again in the same process."""
+    polib lets some syntax errors pass (a string left open at the end); msgfmt does not. A .po file
+    goes through ``msgfmt --check`` (format strings, header), whose messages the catalog-health check
+    reports (``check_messages``): one run serves both. Only when --check fails does a plain run decide
+    whether the file can be read at all."""
 
     accepted: set[str] = set()
+    messages: dict[str, str] = {}      # content hash -> what msgfmt --check says of a .po file
 
     def __init__(self, path: Path, raw: bytes):
         self.path, self.key = path, hashlib.sha256(raw).hexdigest()
+        self.strict = path.suffix == ".po"
         self.process = None
         if self.key not in self.accepted and shutil.which("msgfmt"):
-            self.process = subprocess.Popen(["msgfmt", "-o", "/dev/null", str(path)], stdin=subprocess.DEVNULL,
-                                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            self.process = subprocess.Popen(["msgfmt", *(["--check"] if self.strict else []), "-o", "/dev/null",
+                                             str(path)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                            stderr=subprocess.PIPE)
 
     def cancel(self) -> None:
         if self.process is not None:
@@ -106,14 +112,32 @@ class _SyntaxCheck:
             return
         stderr = self.process.stderr.read().decode("utf-8", "replace")
         self.process.stderr.close()
-        if self.process.wait() == 0:
+        status, syntax = self.process.wait(), stderr
+        if status != 0 and self.strict:
+            plain = subprocess.run(["msgfmt", "-o", "/dev/null", str(self.path)], capture_output=True)
+            status, syntax = plain.returncode, plain.stderr.decode("utf-8", "replace")
+        if status == 0:
             self.accepted.add(self.key)
+            if self.strict:
+                self.messages[self.key] = stderr
             return
-        for line in stderr.splitlines():
+        for line in syntax.splitlines():
             match = re.match(r".*?:(\d+):(?:\d+:)?\s*(.*)", line)
             if match:
                 raise CatalogError(f"syntax error: {match.group(2)}", self.path, int(match.group(1)))
-        raise CatalogError(f"msgfmt rejects it: {stderr.strip()}", self.path)
+        raise CatalogError(f"msgfmt rejects it: {syntax.strip()}", self.path)
+
+
+def check_messages(path: Path) -> str | None:
+    """What ``msgfmt --check`` says of a .po file (nothing when it passes; None without msgfmt): from
+    the run made when these bytes were read, or from a run now."""
+    if not shutil.which("msgfmt"):
+        return None
+    key = hashlib.sha256(path.read_bytes()).hexdigest()
+    if key not in _SyntaxCheck.messages:
+        result = subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(path)], capture_output=True)
+        return result.stderr.decode("utf-8", "replace")
+    return _SyntaxCheck.messages[key]
 
 
 def _check_header(po: polib.POFile, path: Path, text: str) -> None:

@@ -130,19 +130,15 @@ def _cache_file(project: Project, language: Language, path: Path, release: bool,
     return project.build_dir / ".cache" / "checks" / f"{key}.json"
 
 
-def _read(project: Project | None, language: Language, path: Path, glossary, release: bool,
-          only: list[str] | None = None) -> Context | list[Finding]:
+def _read(project: Project | None, language: Language, path: Path, glossary, release: bool
+          ) -> Context | list[Finding]:
     """The catalog ready to check, or the finding that it cannot be read."""
     from .. import catalog
     try:
         po = catalog.read(path)
     except CatalogError as exc:
         return [Finding("catalog-health", ERROR, str(path), exc.line or 1, exc.context, exc.message)]
-    context = Context(project, language, path, po, glossary, release)
-    if not only or "catalog-health" in only:
-        from .catalog_health import start_msgfmt
-        context.cache["msgfmt"] = start_msgfmt(context)
-    return context
+    return Context(project, language, path, po, glossary, release)
 
 
 def as_json(findings: list[Finding]) -> str:
@@ -208,7 +204,7 @@ def _check_targets(project: Project, targets: list[tuple[Language, Path]], gloss
         keep_hunspell({language for language, _, _ in todo})
     contexts = []
     for language, path, cache in todo:
-        context = _read(project, language, path, glossary, release, only)
+        context = _read(project, language, path, glossary, release)
         if isinstance(context, list):
             findings += context
         else:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 
 from .. import catalog as catalogs
 from . import ERROR, check
@@ -21,20 +19,10 @@ def catalog_health(context):
     if _squash(context.po.metadata.get("Plural-Forms", "")) != _squash(plural):
         yield _header_line(context, "Plural-Forms"), None, (
             f"header Plural-Forms is {context.po.metadata.get('Plural-Forms')!r}, expected {plural!r}")
-    process = context.cache.pop("msgfmt", None) or start_msgfmt(context)
-    if process is not None:
-        for line in process.communicate()[1].splitlines():
-            match = re.match(r"[^:]+:(\d+):\s*(.*)", line)
-            if match and "warning:" not in match.group(2) and "found" not in match.group(2):
-                yield int(match.group(1)), None, f"msgfmt: {match.group(2)}"
-
-
-def start_msgfmt(context) -> subprocess.Popen | None:
-    """msgfmt --check on the catalog, started when the catalog is read: it runs beside the other checks."""
-    if not shutil.which("msgfmt"):
-        return None
-    return subprocess.Popen(["msgfmt", "--check", "-o", "/dev/null", str(context.path)], stdin=subprocess.DEVNULL,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    for line in (catalogs.check_messages(context.path) or "").splitlines():
+        match = re.match(r"[^:]+:(\d+):\s*(.*)", line)
+        if match and "warning:" not in match.group(2) and "found" not in match.group(2):
+            yield int(match.group(1)), None, f"msgfmt: {match.group(2)}"
 
 
 def _header_line(context, key: str) -> int:

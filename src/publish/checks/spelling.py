@@ -82,6 +82,7 @@ def start_hunspell(contexts: list) -> None:
             words.setdefault(dictionary, set()).update(_words(context)[2])
     for dictionary, vocabulary in words.items():
         _HUNSPELL.start(dictionary, vocabulary)
+    _HUNSPELL.close(set(_HUNSPELL.opened))      # opened for words that were all judged before
 
 
 def _dictionary(language) -> str | None:
