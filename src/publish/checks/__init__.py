@@ -212,20 +212,19 @@ def _check_targets(project: Project, targets: list[tuple[Language, Path]], gloss
     if spelling and contexts:
         from .spelling import start_hunspell
         start_hunspell([context for context, _ in contexts])    # it answers while the other checks run
-    # The checks that wait for another program (Hunspell) run last, after every catalog's others.
+    # The checks that wait for another program's answer (Hunspell) run after every catalog's others.
     if contexts:
         _register()
     selected = [c for c in REGISTRY if not only or c in only]
-    first = [c for c in selected if c not in WAITING]
-    found = {id(context): run(context, first) if first else [] for context, _ in contexts}
-    for context, cache in contexts:
-        if set(selected) & WAITING:
-            found[id(context)] = sorted(found[id(context)] + run(context, list(set(selected) & WAITING)),
-                                        key=lambda f: (f.file, f.line, f.check))
+    now, later = [c for c in selected if c not in WAITING], [c for c in selected if c in WAITING]
+    first = [run(context, now) if now else [] for context, _ in contexts]
+    for (context, cache), found in zip(contexts, first):
+        if later:
+            found = sorted(found + run(context, later), key=lambda f: (f.file, f.line, f.check))
         if cache is not None:
             from ..fsutil import write_atomic
-            write_atomic(cache, as_json(found[id(context)]))
-        findings += found[id(context)]
+            write_atomic(cache, as_json(found))
+        findings += found
     return findings + (elsewhere.result() if elsewhere is not None else [])
 
 
@@ -258,14 +257,15 @@ def _in_a_second_process(project: Project, todo: list, glossary, release: bool, 
     import gc
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
-    from .. import catalog  # noqa: F401  (imported and read once, for both processes)
+    from .. import catalog  # noqa: F401  (what both processes need, imported and read once)
     _register()
     if glossary is not None:
-        glossary.terms
+        glossary.terms  # noqa: B018  (loads it)
     gc.freeze()      # the collector must not write to every object the two processes share (copy on write)
     executor = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
     targets = [(language, path) for language, path, _ in todo if language.code in given]
     future = executor.submit(_check_targets, project, targets, glossary, release, only, False)
+    gc.unfreeze()
     executor.shutdown(wait=False)
     return future, [item for item in todo if item[0].code not in given]
 
