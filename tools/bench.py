@@ -113,34 +113,40 @@ def words(node):
     return out
 
 
+def pandoc_alone(ctx: RenderContext, edition) -> tuple[dict[str, float], object]:
+    """pandoc alone writing an edition's web page, EPUB and print page: the seconds of each, and the
+    print page's HTML parts."""
+    seconds = {}
+    start = time.perf_counter()
+    html_parts(edition.ast)
+    seconds["html"] = time.perf_counter() - start
+    start = time.perf_counter()
+    render("epub", ctx, edition, Path(tempfile.mkdtemp(dir=ctx.project.build_dir)) / "x.epub")
+    seconds["epub"] = time.perf_counter() - start
+    ast = {**edition.ast, "blocks": notes_in_place(edition.ast["blocks"])}
+    start = time.perf_counter()
+    parts = html_parts(ast)
+    seconds["print"] = time.perf_counter() - start
+    return seconds, parts
+
+
 def renderer_times(root: Path) -> tuple[dict[tuple[str, str], float], tuple[float, float]]:
     """pandoc and WeasyPrint alone on the same inputs, one after the other: pandoc given each edition
-    as its own Markdown reader represents it (word by word). Also what pandoc takes on the build's
-    compact AST, for comparison: (pandoc's time on words, on the compact AST)."""
+    as its own Markdown reader represents it (word by word). Also (pandoc's time on words, on the
+    build's compact AST), for comparison."""
     project = load_project(root / "publish.toml")
     sources = _load_sources(project)
     ctx = RenderContext(project, [(l.code, l.tag, l.name) for l in project.languages])
-    times, pandoc_times = {}, {}
+    times, on_words, on_compact = {}, 0.0, 0.0
     for lang in project.languages:
         compact = prepare(project, project.documents[0], lang, sources["common-goals"])
         edition = replace(compact, ast=words(compact.ast))
         for name, svg in edition.svgs.items():
             (project.build_dir / lang.code / "figures").mkdir(parents=True, exist_ok=True)
             (project.build_dir / lang.code / "figures" / name).write_text(svg, encoding="utf-8")
-        for which in (compact, edition):
-            start = time.perf_counter()
-            html_parts(which.ast)
-            times[(lang.code, "html")] = time.perf_counter() - start
-            start = time.perf_counter()
-            render("epub", ctx, which, Path(tempfile.mkdtemp(dir=project.build_dir)) / "x.epub")
-            times[(lang.code, "epub")] = time.perf_counter() - start
-            # A PDF's renderers: pandoc writes the print page's HTML, WeasyPrint lays it out.
-            ast = {**which.ast, "blocks": notes_in_place(which.ast["blocks"])}
-            start = time.perf_counter()
-            parts = html_parts(ast)
-            print_html = time.perf_counter() - start
-            pandoc_times[which is compact] = pandoc_times.get(which is compact, 0.0) + print_html + \
-                times[(lang.code, "html")] + times[(lang.code, "epub")]
+        on_compact += sum(pandoc_alone(ctx, compact)[0].values())
+        seconds, parts = pandoc_alone(ctx, edition)
+        on_words += sum(seconds.values())
         page = i18n.render(environment(ctx, edition), "pdf/edition.html.j2", pdf=project.pdf,
                            **page_context(ctx, edition, parts))
         html = Path(tempfile.mkdtemp(dir=project.build_dir)) / "page.html"
@@ -148,8 +154,10 @@ def renderer_times(root: Path) -> tuple[dict[tuple[str, str], float], tuple[floa
         out = subprocess.run([sys.executable, "-c", WEASYPRINT_ALONE, str(html),
                               (project.build_dir / lang.code).as_uri() + "/", str(html.with_suffix(".pdf"))],
                              check=True, capture_output=True, text=True).stdout
-        times[(lang.code, "pdf")] = print_html + float(out.split()[-1])
-    return times, (pandoc_times[False], pandoc_times[True])
+        # A PDF's renderers: pandoc writes the print page's HTML, WeasyPrint lays it out.
+        times.update({(lang.code, "html"): seconds["html"], (lang.code, "epub"): seconds["epub"],
+                      (lang.code, "pdf"): seconds["print"] + float(out.split()[-1])})
+    return times, (on_words, on_compact)
 
 
 def sphinx_setup(root: Path, work: Path):

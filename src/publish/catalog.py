@@ -51,18 +51,18 @@ def read(path: Path) -> polib.POFile:
     known = _READ.get(str(path))
     if known is not None and known[0] == key:
         return pickle.loads(known[1])
-    po = _parse(path, raw)
+    po = _parse(path, raw, key)
     _READ[str(path)] = (key, pickle.dumps(po, pickle.HIGHEST_PROTOCOL))
     return po
 
 
-def _parse(path: Path, raw: bytes) -> polib.POFile:
+def _parse(path: Path, raw: bytes, key: str) -> polib.POFile:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[:exc.start].count(b"\n") + 1
         raise CatalogError(f"invalid UTF-8 (byte {raw[exc.start]:#x}); catalogs must be UTF-8", path, line) from None
-    syntax = _SyntaxCheck(path, raw)      # msgfmt runs while polib parses
+    syntax = _SyntaxCheck(path, key)      # msgfmt runs while polib parses
     try:
         po = polib.pofile(text, wrapwidth=WRAP, check_for_duplicates=False)
     except (OSError, ValueError) as exc:
@@ -92,8 +92,8 @@ class _SyntaxCheck:
     accepted: set[str] = set()
     messages: dict[str, str] = {}      # content hash -> what msgfmt --check says of a .po file
 
-    def __init__(self, path: Path, raw: bytes):
-        self.path, self.key = path, hashlib.sha256(raw).hexdigest()
+    def __init__(self, path: Path, key: str):
+        self.path, self.key = path, key      # (key: the SHA-256 of the bytes)
         self.strict = path.suffix == ".po"
         self.process = None
         if self.key not in self.accepted and shutil.which("msgfmt"):

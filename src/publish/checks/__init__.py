@@ -195,13 +195,12 @@ def _check_targets(project: Project, targets: list[tuple[Language, Path]], gloss
             findings += [Finding(**f) for f in json.loads(cache.read_text(encoding="utf-8"))]
         else:
             todo.append((language, path, cache))
-    if spelling and split and todo:
-        from .spelling import open_hunspell
-        open_hunspell({language for language, _, _ in todo})     # before anything else: see there
+    if spelling and todo:
+        from .spelling import hunspell_for
+        hunspell_for({language for language, _, _ in todo})      # before anything else, and after the split
     elsewhere, todo = _in_a_second_process(project, todo, glossary, release, only) if split else (None, todo)
     if spelling and todo:
-        from .spelling import keep_hunspell
-        keep_hunspell({language for language, _, _ in todo})
+        hunspell_for({language for language, _, _ in todo})
     contexts = []
     for language, path, cache in todo:
         context = _read(project, language, path, glossary, release)

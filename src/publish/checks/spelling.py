@@ -46,17 +46,9 @@ def spelling(context):
 WORD = r"[^\W\d_]+(?:[-'’][^\W\d_]+)*"
 
 
-def open_hunspell(languages) -> None:
-    """Start Hunspell for each language's dictionary before anything else: it spends half a second
-    reading pt_BR's while the catalogs are found, read and checked."""
-    for language in languages:
-        dictionary = _dictionary(language)
-        if dictionary is not None:
-            _HUNSPELL.open(dictionary)
-
-
-def keep_hunspell(languages) -> None:
-    """Keep the Hunspell of these languages' dictionaries (opening any missing), stop the others."""
+def hunspell_for(languages) -> None:
+    """Hunspell reading the dictionaries of these languages, and of no other: started before the
+    catalogs are even read, it spends its half second on pt_BR's while they are read and checked."""
     wanted = {d for d in map(_dictionary, languages) if d is not None}
     _HUNSPELL.close(set(_HUNSPELL.opened) - wanted)
     for dictionary in wanted:
