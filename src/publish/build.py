@@ -83,21 +83,13 @@ def build(project: Project, options: BuildOptions | None = None) -> BuildResult:
     with _locked(project), _Workers(_jobs(options)) as workers:
         _remove_stale_temporaries(project)
         state = _State(project.build_dir / ".cache" / "state.json")
-        tasks = _plan(project, options, state)[0]
+        tasks, up_to_date = _plan(project, options, state)
         if tasks:                    # there is work whatever the catalogs say: the processes start now
             workers.start(pdf=any(t.fmt == "pdf" for t in tasks))
         sources = _load_sources(project, result)
         clock.lap("sources")
-        if options.merge:
-            from .update import update_catalogs
-            for error in update_catalogs(project, sources, only_if_changed=state.data).errors:
-                result.fail(error)
-            state.save()
-            clock.lap("catalogs")
-        tasks, result.up_to_date = _plan(project, options, state)
-        clock.lap("plan")
-        _produce(project, sources, tasks, options, state, result, workers)
-        clock.lap("editions and artifacts")
+        _produce(project, sources, (tasks, up_to_date), options, state, result, workers)
+        clock.lap("catalogs, editions and artifacts")
         if result.built or not (project.build_dir / "index.html").exists():
             _write_index(project, sources)
         state.save()
@@ -207,84 +199,149 @@ def _qa(project: Project, doc_id: str, code: str, options: BuildOptions) -> Rele
                         Path(errors[0].file), errors[0].line)
 
 
-def _produce(project: Project, sources, tasks: list[Task], options: BuildOptions, state: "_State",
-             result: BuildResult, workers: "_Workers") -> None:
-    """Prepare the editions one after the other in a thread of this process, and hand each artifact to
-    the worker processes as soon as its edition is ready, longest first (PDF, EPUB, HTML).
+def _produce(project: Project, sources, planned: tuple[list[Task], list[Path]], options: BuildOptions,
+             state: "_State", result: BuildResult, workers: "_Workers") -> None:
+    """Merge the catalogs, prepare the editions one after the other in a thread of this process, and
+    hand each artifact to the worker processes as soon as its edition is ready, longest first (PDF,
+    EPUB, HTML). The source language's editions need no catalog: they are prepared while the
+    catalogs merge, so that the first PDF starts as soon as a worker can take it.
 
     Rendering runs in worker processes: two threads of pure Python would only take turns.
     """
-    if not tasks:
-        return
-    from .edition import prepare
-    from .render import RenderContext
-    from .render.common import html_writes
-    ctx = RenderContext(project, [(l.code, l.tag, l.name) for l in project.languages])
-    by_edition: dict[tuple[str, str], list[Task]] = {}
-    for task in tasks:
-        by_edition.setdefault((task.document.id, task.language.code), []).append(task)
     (project.build_dir / ".cache").mkdir(parents=True, exist_ok=True)
-    pages: dict[tuple[str, str], str] = {}
+    editions = _Editions(project, sources, options, result)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="catalogs") as merger, editions:
+        editions.add([t for t in planned[0] if t.language.code == project.source_language])
+        merging = merger.submit(_merge_catalogs, project, sources, dict(state.data)) if options.merge else None
+        if merging is None:
+            editions.add(planned[0])
+            result.up_to_date = planned[1]
+        while merging is not None or editions.preparing or workers.busy:
+            done, _ = wait([*([merging] if merging else []), *editions.preparing, *workers.running],
+                           return_when=FIRST_COMPLETED)
+            if merging in done:
+                keys, errors = merging.result()
+                merging = None
+                state.data.update(keys)
+                state.save()
+                for error in errors:
+                    result.fail(error)
+                tasks, result.up_to_date = _plan(project, options, state)
+                editions.add(tasks)
+            for future in done:
+                if future in editions.preparing:
+                    ready = editions.ready(future)
+                    if ready is not None:
+                        edition, tasks, given = ready
+                        for task in tasks:
+                            workers.add(task, editions.ctx, edition, given if task.fmt == "pdf" else {})
+                        workers.feed()
+                elif future in workers.running:
+                    _finished(project, workers, future, state, result)
 
-    def prepared(pair):
+
+def _merge_catalogs(project: Project, sources, known: dict[str, str]) -> tuple[dict[str, str], list[PublishError]]:
+    """Re-extract and merge the catalogs whose inputs changed: the new keys of the templates, and the
+    catalogs that could not be merged. (It runs in a thread: it works on a copy of the state.)"""
+    from .update import update_catalogs
+    errors = update_catalogs(project, sources, only_if_changed=known).errors
+    return {key: value for key, value in known.items() if key.startswith("pot/")}, errors
+
+
+def _finished(project: Project, workers: "_Workers", future, state: "_State", result: BuildResult) -> None:
+    task = workers.finished(future)
+    try:
+        seconds = future.result()
+    except PublishError as exc:
+        result.fail(exc)
+        return
+    except Exception as exc:   # a renderer's own failure must not take the other editions down
+        log.debug("rendering %s failed", task.out, exc_info=exc)
+        result.fail(RenderError(f"rendering failed: {type(exc).__name__}: {exc}", task.out))
+        return
+    state.data[_state_key(task.document, task.language, task.fmt)] = task.key
+    state.save()
+    result.built.append((task.out, seconds))
+    log.info("built %s (%.1f s)", task.out.relative_to(project.root), seconds)
+
+
+class _Editions:
+    """The editions being prepared, one after the other in a thread, with their QA gate beside them
+    in another (preparation spends most of its time waiting for pandoc)."""
+
+    def __init__(self, project: Project, sources, options: BuildOptions, result: BuildResult):
+        self.project, self.sources, self.options, self.result = project, sources, options, result
+        self.ctx = None         # made with the first edition: a build with nothing to do imports no renderer
+        self.tasks: dict[tuple[str, str], list[Task]] = {}
+        self.checked: dict = {}
+        self.preparing: dict = {}
+        self._preparer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prepare")
+        self._checker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="qa")
+
+    def add(self, tasks: list[Task]) -> None:
+        """Prepare the editions of these tasks (an edition already under way is not prepared again)."""
+        new: dict[tuple[str, str], list[Task]] = {}
+        for task in tasks:
+            pair = (task.document.id, task.language.code)
+            if pair not in self.tasks:
+                new.setdefault(pair, []).append(task)
+        if new and self.ctx is None:
+            from .render import RenderContext
+            self.ctx = RenderContext(self.project, [(l.code, l.tag, l.name) for l in self.project.languages])
+        self.tasks.update(new)
+        for pair in new:
+            self.checked[pair] = self._checker.submit(_qa, self.project, *pair, self.options)
+        for pair in new:
+            self.preparing[self._preparer.submit(self._prepare, pair)] = pair
+
+    def ready(self, future) -> tuple["Edition", list[Task], dict] | None:
+        """The edition prepared, its tasks and what the PDF is given; None if it is not to be rendered."""
+        del self.preparing[future]
+        try:
+            return future.result()
+        except _Skipped:
+            return None
+        except PublishError as exc:
+            self.result.fail(exc)
+            return None
+
+    def _prepare(self, pair: tuple[str, str]) -> tuple["Edition", list[Task], dict]:
+        from .edition import prepare
+        from .render.common import html_writes
+        project = self.project
         doc, lang = project.document(pair[0]), project.language(pair[1])
-        if doc.id not in sources:
+        tasks = self.tasks[pair]
+        if doc.id not in self.sources:
             raise _Skipped()
-        if any(t.fmt == "pdf" for t in by_edition[pair]):
+        if any(t.fmt == "pdf" for t in tasks):
             from .render.fonts import require_fonts
             try:
                 require_fonts(lang)
             except RenderError as exc:         # no PDF without its fonts; the other formats still build
-                result.fail(exc)
-                by_edition[pair] = [t for t in by_edition[pair] if t.fmt != "pdf"]
+                self.result.fail(exc)
+                tasks = [t for t in tasks if t.fmt != "pdf"]
         start = time.perf_counter()
-        edition = prepare(project, doc, lang, sources[doc.id], html_writes({t.fmt for t in by_edition[pair]}))
-        problem = _fitness(edition, options) or checked[pair].result()
+        edition = prepare(project, doc, lang, self.sources[doc.id], html_writes({t.fmt for t in tasks}))
+        problem = _fitness(edition, self.options) or self.checked[pair].result()
         log.debug("prepared %s/%s in %.2f s", doc.id, lang.code, time.perf_counter() - start)
         if problem is not None:
             raise problem
         for name, svg in edition.svgs.items():
             write_atomic(project.build_dir / edition.language.code / "figures" / name, svg)
-        if any(t.fmt == "pdf" for t in by_edition[pair]):
+        given = {}
+        if any(t.fmt == "pdf" for t in tasks):
             # Written here, while the workers may still be starting: the PDF task is then WeasyPrint alone.
             from .render.pdf import print_page
-            pages[pair] = print_page(ctx, edition)
-        return edition
+            given["page"] = print_page(self.ctx, edition)
+        return edition, tasks, given
 
-    # The QA gate runs beside the preparation, which spends most of its time waiting for pandoc.
-    with ThreadPoolExecutor(max_workers=1) as preparer, ThreadPoolExecutor(max_workers=1) as checker:
-        checked = {pair: checker.submit(_qa, project, *pair, options) for pair in by_edition}
-        preparing = {preparer.submit(prepared, pair): pair for pair in by_edition}
-        while preparing or workers.busy:
-            done, _ = wait([*preparing, *workers.running], return_when=FIRST_COMPLETED)
-            for future in done:
-                if future in preparing:
-                    pair = preparing.pop(future)
-                    try:
-                        edition = future.result()
-                    except _Skipped:
-                        continue
-                    except PublishError as exc:
-                        result.fail(exc)
-                        continue
-                    for task in by_edition[pair]:
-                        workers.add(task, ctx, edition, {"page": pages[pair]} if task.fmt == "pdf" else {})
-                    workers.feed()
-                    continue
-                task = workers.finished(future)
-                try:
-                    seconds = future.result()
-                except PublishError as exc:
-                    result.fail(exc)
-                    continue
-                except Exception as exc:   # a renderer's own failure must not take the other editions down
-                    log.debug("rendering %s failed", task.out, exc_info=exc)
-                    result.fail(RenderError(f"rendering failed: {type(exc).__name__}: {exc}", task.out))
-                    continue
-                state.data[_state_key(task.document, task.language, task.fmt)] = task.key
-                state.save()
-                result.built.append((task.out, seconds))
-                log.info("built %s (%.1f s)", task.out.relative_to(project.root), seconds)
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self._preparer.shutdown(cancel_futures=True)
+        self._checker.shutdown(cancel_futures=True)
+        return False
 
 
 class _Workers:

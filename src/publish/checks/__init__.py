@@ -261,9 +261,11 @@ def _in_a_second_process(project: Project, todo: list, glossary, release: bool, 
     if glossary is not None:
         glossary.terms  # noqa: B018  (loads it)
     gc.freeze()      # the collector must not write to every object the two processes share (copy on write)
+    from .spelling import handed_over
     executor = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
     targets = [(language, path) for language, path, _ in todo if language.code in given]
-    future = executor.submit(_check_targets, project, targets, glossary, release, only, False)
+    with handed_over({by_code[code] for code in given}):      # the fork happens within submit
+        future = executor.submit(_check_targets, project, targets, glossary, release, only, False)
     gc.unfreeze()
     executor.shutdown(wait=False)
     return future, [item for item in todo if item[0].code not in given]

@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 from . import WARNING, check, live_entries
@@ -55,6 +56,11 @@ def hunspell_for(languages) -> None:
         _HUNSPELL.open(dictionary)
 
 
+def handed_over(languages):
+    """Around the fork of a process that checks these languages: it takes over their Hunspell."""
+    return _HUNSPELL.handed_over({d for d in map(_dictionary, languages) if d is not None})
+
+
 def dictionary_weight(language) -> int:
     """How long Hunspell takes to read the language's dictionary, as the size of its .dic file."""
     dictionary = _dictionary(language)
@@ -100,6 +106,7 @@ class _Hunspell:
         self.judged: dict[str, set[str]] = {}
         self.running: dict[str, list[tuple[set[str], "_Asked"]]] = {}
         self.opened: dict[str, subprocess.Popen] = {}
+        self.for_child: set[str] = set()
 
     def open(self, dictionary: str) -> None:
         """A Hunspell that reads its dictionary now and waits for the words."""
@@ -113,12 +120,28 @@ class _Hunspell:
             process.kill()
             process.communicate()
 
-    def forget(self) -> None:
-        """In a forked child: the processes opened belong to the parent; its copies of their pipes close."""
-        for process in self.opened.values():
+    def forget(self, keep=frozenset()) -> None:
+        """This process's copies of the pipes of the processes opened close; the processes go on for
+        whoever holds the other copies. Only those of ``keep`` stay opened here."""
+        for dictionary in set(self.opened) - set(keep):
+            process = self.opened.pop(dictionary)
             process.stdin.close()
             process.stdout.close()
-        self.opened.clear()
+
+    @contextmanager
+    def handed_over(self, dictionaries):
+        """Around a fork: the child keeps the processes reading these dictionaries, and this process
+        lets go of them; the child forgets the others. (Each dictionary is then read once.)"""
+        self.for_child = set(dictionaries)
+        try:
+            yield
+        finally:
+            self.forget(keep=set(self.opened) - self.for_child)
+            self.for_child = set()
+
+    def _after_fork_in_child(self) -> None:
+        self.forget(keep=self.for_child)
+        self.for_child = set()
 
     def start(self, dictionary: str, words: set[str]) -> None:
         new = words - self.judged.get(dictionary, set())
@@ -157,7 +180,7 @@ class _Asked(threading.Thread):
 
 
 _HUNSPELL = _Hunspell()
-os.register_at_fork(after_in_child=_HUNSPELL.forget)
+os.register_at_fork(after_in_child=_HUNSPELL._after_fork_in_child)
 
 
 def _plain(text: str) -> str:
