@@ -189,3 +189,48 @@ def test_each_read_is_a_catalog_of_its_own_and_follows_the_file(tmp_path):
     path.write_text(path.read_text(encoding="utf-8") + 'msgid "x\n', encoding="utf-8")
     with pytest.raises(CatalogError):                  # a broken file is read again, not remembered
         catalog.read(path)
+
+
+def test_a_stamped_template_holds_the_segments_and_a_hand_edited_one_does_not(project_copy, monkeypatch):
+    from publish import segments, source as sources
+    doc = project_copy.documents[0]
+    update_catalogs(project_copy, _load_sources(project_copy))
+    pot = project_copy.catalog_path(doc)
+    extracted = segments.segment(sources.load(doc.source).ast, doc.source.read_text(encoding="utf-8"))
+
+    def no_pandoc(slots):
+        raise AssertionError("the units were written again")
+    monkeypatch.setattr(segments, "to_markdown", no_pandoc)
+    assert sources.load(doc.source, None, pot).segments() == extracted
+
+    # An entry changed by hand under the same stamp: the template no longer counts as the extraction.
+    monkeypatch.undo()
+    text = pot.read_text(encoding="utf-8")
+    edited = catalog.read(pot)
+    next(e for e in edited if e.msgctxt == extracted[3].context).msgid = "Edited by hand"
+    pot.write_text(catalog.render(edited), encoding="utf-8")
+    assert "Edited by hand" in pot.read_text(encoding="utf-8")
+    assert catalog.current_template(pot, sources.load(doc.source).key) is None
+    assert sources.load(doc.source, None, pot).segments() == extracted
+    update_catalogs(project_copy, _load_sources(project_copy))       # the extraction comes back
+    assert pot.read_text(encoding="utf-8").partition("\n\n")[2] == text.partition("\n\n")[2]
+    assert catalog.current_template(pot, sources.load(doc.source).key) is not None
+
+
+def test_a_build_merges_only_the_catalogs_not_merged_with_the_current_template(project_copy):
+    update_catalogs(project_copy, _load_sources(project_copy))
+    es, pt = (project_copy.catalog_path(project_copy.documents[0], code) for code in ("es", "pt"))
+    stamp = catalog.read(project_copy.catalog_path(project_copy.documents[0])).metadata[catalog.SOURCE_HEADER]
+    assert catalog.read(es).metadata[catalog.SOURCE_HEADER] == stamp
+    # es as merged with another template; pt merged with this one, then an entry lost by hand.
+    es.write_text(es.read_text(encoding="utf-8").replace(stamp, "0" * 64), encoding="utf-8")
+    first = next(e for e in catalog.read(pt) if e.msgid)
+    pt_text = pt.read_text(encoding="utf-8")
+    lost = pt_text.replace(f'msgctxt "{first.msgctxt}"\n', 'msgctxt "gone"\n', 1)
+    pt.write_text(lost, encoding="utf-8")
+
+    update_catalogs(project_copy, _load_sources(project_copy), only_if_changed={})
+    assert catalog.read(es).metadata[catalog.SOURCE_HEADER] == stamp
+    assert pt.read_text(encoding="utf-8") == lost          # a build trusts the stamp ...
+    update_catalogs(project_copy, _load_sources(project_copy))
+    assert first.msgctxt in {e.msgctxt for e in catalog.read(pt) if not e.obsolete}   # ... update-po does not

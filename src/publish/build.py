@@ -136,7 +136,7 @@ def _load_sources(project: Project, result: BuildResult | None = None) -> dict[s
     sources = {}
     for doc in project.documents:
         try:
-            sources[doc.id] = sources_mod.load(doc.source, cache)
+            sources[doc.id] = sources_mod.load(doc.source, cache, project.catalog_path(doc))
         except PublishError as exc:
             if result is None:
                 raise

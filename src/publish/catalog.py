@@ -25,12 +25,14 @@ from babel import Locale
 from babel.messages.plurals import get_plural
 
 from .errors import CatalogError
-from .fsutil import write_atomic
+from .fsutil import digest, write_atomic
 from .segments import Segment
 
 WRAP = 79
 SIMILARITY = 0.6     # below this, an old translation is no useful suggestion for a new unit
 DATE_HEADERS = ("POT-Creation-Date", "PO-Revision-Date")
+# In a template: what it was extracted from (see ``stamp``); in a catalog: the template it was merged with.
+SOURCE_HEADER = "X-Publish-Source"
 
 
 # -- reading and writing ------------------------------------------------------------------------
@@ -217,8 +219,9 @@ def _now() -> str:
 
 # -- the template -------------------------------------------------------------------------------
 
-def make_template(segments: list[Segment], source: str, project: str) -> polib.POFile:
-    """A .pot for a document, entries in document order."""
+def make_template(segments: list[Segment], source: str, project: str, source_key: str | None = None
+                  ) -> polib.POFile:
+    """A .pot for a document, entries in document order; stamped with ``source_key`` if given."""
     pot = polib.POFile(wrapwidth=WRAP)
     pot.header = f"Translation template for {project}.\nMade by publish from {source}; do not edit by hand."
     pot.metadata = _header(project, None)
@@ -230,7 +233,31 @@ def make_template(segments: list[Segment], source: str, project: str) -> polib.P
             # translations that reorder it.
             entry.flags.append("no-python-format")
         pot.append(entry)
+    if source_key is not None:
+        stamp(pot, source_key)
     return pot
+
+
+def stamp(template: polib.POFile, source_key: str) -> None:
+    """Record in a template the key of the source it was extracted from, with its entries as written:
+    a template whose stamp holds is that source's extraction (one edited since is not). A catalog
+    merged with it carries the same stamp, as msgmerge carries POT-Creation-Date."""
+    template.metadata.pop(SOURCE_HEADER, None)
+    template.metadata[SOURCE_HEADER] = _stamp(source_key, render(template))
+
+
+def _stamp(source_key: str, text: str) -> str:
+    return digest(source_key, text.partition("\n\n")[2])      # the entries: all after the header's
+
+
+def current_template(path: Path, source_key: str) -> polib.POFile | None:
+    """The template at ``path`` if its stamp says it is the extraction of this source, untouched."""
+    try:
+        text = path.read_bytes().decode("utf-8")
+        template = read(path)
+    except (OSError, UnicodeDecodeError, CatalogError):
+        return None
+    return template if template.metadata.get(SOURCE_HEADER) == _stamp(source_key, text) else None
 
 
 def _header(project: str, tag: str | None) -> dict[str, str]:
@@ -289,6 +316,9 @@ def merge(template: polib.POFile, old: polib.POFile | None, tag: str) -> tuple[p
     po.metadata["POT-Creation-Date"] = template.metadata.get("POT-Creation-Date", _now())
     po.metadata["Language"] = gettext_language(tag)
     po.metadata.setdefault("Plural-Forms", plural_forms(tag))
+    po.metadata.pop(SOURCE_HEADER, None)
+    if SOURCE_HEADER in template.metadata:
+        po.metadata[SOURCE_HEADER] = template.metadata[SOURCE_HEADER]
 
     olds = [e for e in old if e.msgid] if old is not None else []
     active = {(e.msgctxt, e.msgid): e for e in olds if not e.obsolete}

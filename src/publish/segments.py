@@ -319,8 +319,11 @@ def citation_keys(node) -> list[str]:
 def segment(doc: dict, source_text: str) -> list[Segment]:
     """The segments of a parsed document, with the source line where each begins."""
     slots = list(walk(doc))      # (reads only: nothing in doc is changed)
-    texts = to_markdown(slots)
-    lines = _locate(slots, source_text)
+    return segments_of(slots, to_markdown(slots), _locate(slots, source_text))
+
+
+def segments_of(slots: list[Slot], texts: list[str], lines: list[int]) -> list[Segment]:
+    """The segments of these slots, given each one's Markdown and line."""
     return [Segment(slot.context, slot.kind, text, line, _comments(slot, text))
             for slot, text, line in zip(slots, texts, lines)]
 

@@ -13,7 +13,7 @@ import yaml
 from . import pandoc
 from .errors import SourceError, collect
 from .fsutil import digest, load_yaml, write_atomic
-from .segments import Segment, citation_keys, elements, segment
+from .segments import Segment, citation_keys, elements, segment, segments_of, walk
 
 _LOCK = threading.Lock()     # editions are prepared in threads; each shared result is made once
 
@@ -25,7 +25,14 @@ class Source:
     ast: dict
     digest: str
     cache_dir: Path | None = None
+    template: Path | None = None          # the .pot extracted from it, which may hold its segments
     _memo: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def key(self) -> str:
+        """What the segments are made from: the source's bytes and this program's version."""
+        from . import __version__
+        return digest(self.digest, __version__)
 
     def segments(self) -> list[Segment]:
         """The translatable units, as the catalogs hold them: made once per source (a pandoc run),
@@ -36,15 +43,31 @@ class Source:
             return self._memo["segments"]
 
     def _cached_segments(self) -> list[Segment]:
-        from . import __version__
-        cached = self.cache_dir / "segments" / f"{digest(self.digest, __version__)}.json" if self.cache_dir else None
+        cached = self.cache_dir / "segments" / f"{self.key}.json" if self.cache_dir else None
         if cached is not None and cached.exists():
             return [Segment(**{**item, "comments": tuple(item["comments"])})
                     for item in json.loads(cached.read_bytes())]
-        result = segment(self.ast, self.text)
+        result = self._template_segments() or segment(self.ast, self.text)
         if cached is not None:
             write_atomic(cached, json.dumps([asdict(s) for s in result], ensure_ascii=False))
         return result
+
+    def _template_segments(self) -> list[Segment] | None:
+        """The segments as the template extracted from this very source holds them: a clean build of
+        a project whose catalogs are current makes no pandoc run to write the units again."""
+        from .catalog import current_template
+        template = current_template(self.template, self.key) if self.template is not None else None
+        if template is None:
+            return None
+        entries = [e for e in template if e.msgid and not e.obsolete]
+        slots = list(walk(self.ast))
+        if [e.msgctxt for e in entries] != [slot.context for slot in slots]:
+            return None
+        try:
+            lines = [int(entry.occurrences[0][1]) for entry in entries]
+        except (IndexError, ValueError):
+            return None
+        return segments_of(slots, [entry.msgid for entry in entries], lines)
 
     def check(self, bibliography: Path | None, project_root: Path) -> None:
         """Citations and structure checked once per source and bibliography (see the checks below)."""
@@ -59,8 +82,9 @@ class Source:
             self._memo[key] = True
 
 
-def load(path: Path, cache_dir: Path | None = None) -> Source:
-    """Parse ``path``; the AST is cached under ``cache_dir`` keyed on the file's bytes and pandoc's version."""
+def load(path: Path, cache_dir: Path | None = None, template: Path | None = None) -> Source:
+    """Parse ``path``; the AST is cached under ``cache_dir`` keyed on the file's bytes and pandoc's version.
+    ``template``: the .pot extracted from it (see ``Source.segments``)."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -73,7 +97,7 @@ def load(path: Path, cache_dir: Path | None = None) -> Source:
         ast = pandoc.read_markdown(path)
         if cached is not None:
             write_atomic(cached, json.dumps(ast))
-    return Source(path, raw.decode("utf-8"), ast, key, cache_dir)
+    return Source(path, raw.decode("utf-8"), ast, key, cache_dir, template)
 
 
 def references(path: Path, optional: bool = False) -> list[dict]:

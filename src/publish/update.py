@@ -6,11 +6,9 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__
 from . import catalog as catalogs
 from . import i18n
 from .errors import PublishError
-from .fsutil import digest
 from .project import Project
 from .source import Source
 
@@ -33,9 +31,8 @@ def update_catalogs(project: Project, sources: dict[str, Source], only_if_change
     for doc in project.documents:
         source = sources[doc.id]
         rel = source.path.relative_to(project.root).as_posix()
-        domains.append((doc.id, digest(source.digest, __version__),
-                        lambda source=source, rel=rel: catalogs.make_template(
-                            source.segments(), rel, source.path.stem)))
+        domains.append((doc.id, source.key, lambda source=source, rel=rel: catalogs.make_template(
+            source.segments(), rel, source.path.stem, source.key)))
     templates_key = i18n_key(project)
     domains.append((i18n.DOMAIN, templates_key,
                     lambda: i18n.extract_template(project.templates_dir, i18n.DOMAIN)))
@@ -50,6 +47,7 @@ def update_catalogs(project: Project, sources: dict[str, Source], only_if_change
         if catalogs.save(template, pot_path):
             written.append(pot_path)
         failed = False
+        stamp = template.metadata.get(catalogs.SOURCE_HEADER)
         for lang, target in zip(project.targets, targets):
             try:
                 old = catalogs.read(target) if target.exists() else None
@@ -57,6 +55,9 @@ def update_catalogs(project: Project, sources: dict[str, Source], only_if_change
                 errors.append(exc)
                 failed = True
                 continue
+            if only_if_changed is not None and stamp and old is not None \
+                    and old.metadata.get(catalogs.SOURCE_HEADER) == stamp:
+                continue                     # merged with this very template already
             merged, report = catalogs.merge(template, old, lang.tag)
             reports[f"{lang.code}/{domain}"] = report
             if catalogs.save(merged, target, previous=old):
