@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 import zipfile
@@ -114,3 +115,28 @@ def test_a_stylesheet_change_rebuilds_only_what_it_affects(tmp_path):
     rebuilt = sorted(p.relative_to(project.build_dir).as_posix() for p, _ in
                      build(project, BuildOptions(languages=["en", "es"], ignore_qa=True)).built)
     assert rebuilt == ["es/common-goals.epub", "es/common-goals.html", "es/common-goals.pdf"]
+
+
+def test_the_english_edition_is_prepared_while_the_catalogs_merge(tmp_path, monkeypatch):
+    """The source language's editions need no catalog: their preparation does not wait for the merge."""
+    from publish import edition, update
+    project = load_project(copy_project(tmp_path / "p") / "publish.toml")
+    english_prepared = threading.Event()
+    real_prepare, real_update = edition.prepare, update.update_catalogs
+
+    def prepare(project, document, language, *args, **kwargs):
+        prepared = real_prepare(project, document, language, *args, **kwargs)
+        if language.code == "en":
+            english_prepared.set()
+        return prepared
+
+    def update_catalogs(*args, **kwargs):
+        assert english_prepared.wait(30), "the English edition waited for the catalogs"
+        return real_update(*args, **kwargs)
+
+    monkeypatch.setattr(edition, "prepare", prepare)
+    monkeypatch.setattr(update, "update_catalogs", update_catalogs)
+    result = build(project, BuildOptions(languages=["en", "es"], formats=["html"]))
+    assert result.ok, [str(e) for e in result.errors]
+    assert sorted(p.relative_to(project.build_dir).as_posix() for p, _ in result.built) == [
+        "en/common-goals.html", "es/common-goals.html"]
