@@ -199,12 +199,26 @@ def test_a_second_process_finds_what_one_finds(project_copy, monkeypatch):
     entry = next(e for e in entries if "2024" in e.msgstr)
     entry.msgstr = entry.msgstr.replace("2024", "2025")      # a number that differs from the source
     entries.save()
+    es = polib.pofile(str(project_copy.translations_dir / "es" / "common-goals.po"))
+    next(e for e in es if e.msgstr).msgstr += " desarollo"   # a word misspelt where the other process checks
+    es.save()
     real, forked = checks._in_a_second_process, []
     monkeypatch.setattr(checks, "_in_a_second_process", lambda *a: forked.append(real(*a)) or forked[-1])
+    from publish.checks import spelling
+    started, popen = project_copy.root / "started", spelling.subprocess.Popen
+
+    def counted(command, *args, **kwargs):              # (appended to by both processes)
+        if command[0] == "hunspell":
+            with open(started, "a", encoding="utf-8") as log:
+                log.write(command[2] + "\n")
+        return popen(command, *args, **kwargs)
+    monkeypatch.setattr(spelling.subprocess, "Popen", counted)
     split = checks.check_project(project_copy)
+    monkeypatch.setattr(spelling.subprocess, "Popen", popen)
     assert forked and forked[0][0] is not None               # some languages were checked in another process
-    from publish.checks.spelling import _HUNSPELL
-    assert not _HUNSPELL.opened and not _HUNSPELL.running    # every Hunspell started was asked or stopped
+    assert sorted(started.read_text(encoding="utf-8").split()) == ["es_MX", "pt_BR"]   # each dictionary read once
+    assert not spelling._HUNSPELL.opened and not spelling._HUNSPELL.running   # every Hunspell was asked or stopped
+    assert any(f.check == "spelling" and "desarollo" in f.message for f in split)
     (project_copy.build_dir / ".cache" / "checks").rename(project_copy.build_dir / "first")
     monkeypatch.setattr(checks, "_in_a_second_process", lambda project, todo, *a: (None, todo))
     alone = checks.check_project(project_copy)
