@@ -258,8 +258,7 @@ def _in_a_second_process(project: Project, todo: list, glossary, release: bool, 
     from concurrent.futures import ProcessPoolExecutor
     from .. import catalog  # noqa: F401  (what both processes need, imported and read once)
     _register()
-    if glossary is not None:
-        glossary.terms  # noqa: B018  (loads it)
+    _english_side(project, todo, glossary)
     gc.freeze()      # the collector must not write to every object the two processes share (copy on write)
     from .spelling import handed_over
     executor = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
@@ -269,6 +268,27 @@ def _in_a_second_process(project: Project, todo: list, glossary, release: bool, 
     gc.unfreeze()
     executor.shutdown(wait=False)
     return future, [item for item in todo if item[0].code not in given]
+
+
+def _english_side(project: Project, todo: list, glossary) -> None:
+    """What the checks of every language work out from the English, worked out once before the split
+    instead of in both processes: the templates read, and the numbers and glossary terms in their
+    texts (cached where the numbers and glossary checks look them up)."""
+    from .. import catalog
+    from .content import _without_citations
+    from .numbers import numbers
+    if glossary is not None:
+        glossary.terms  # noqa: B018  (loads it)
+    for path in sorted({path.parent.parent / f"{path.stem}.pot" for _, path, _ in todo}):
+        try:
+            template = catalog.read(path)
+        except CatalogError:
+            continue                   # (the stale check reports it)
+        for entry in template:
+            if entry.msgid:
+                numbers(entry.msgid, project.source.tag)
+                if glossary is not None:
+                    glossary.occurring(_without_citations(entry.msgid))
 
 
 class _LazyGlossary:
