@@ -58,11 +58,11 @@ $(READY): $(STAMP) $(wildcard src/publish/*.py src/publish/*/*.py)
 
 BENCH_STAMP := $(VENV)/.bench-installed
 
-$(BENCH_STAMP): $(READY)
+$(BENCH_STAMP): $(STAMP)
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check -e '.[bench]'
 	@touch $@
 
-bench: $(BENCH_STAMP)
+bench: $(READY) $(BENCH_STAMP)
 	$(PYTHON) tools/bench.py
 
 clean:
