@@ -11,7 +11,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from . import WARNING, check, live_entries
-from .content import CODE, _without_citations, _without_urls
 
 DICTIONARY_DIRS = [Path("/usr/share/hunspell"), Path("/usr/share/myspell/dicts")]
 WORDLIST = "wordlist.txt"   # translations/wordlist.txt and translations/<lang>/wordlist.txt: one word a line
@@ -184,6 +183,7 @@ os.register_at_fork(after_in_child=_HUNSPELL._after_fork_in_child)
 
 
 def _plain(text: str) -> str:
+    from .content import CODE, _without_citations, _without_urls   # (late: Hunspell starts before their import)
     text = CODE.sub(" ", _without_urls(_without_citations(text)))
     text = re.sub(r"%\(\w+\)[sd]", " ", text)            # python-format placeholders of the templates
     return re.sub(r"[*_~^\\\[\]()]", " ", text).replace("\n", " ")
