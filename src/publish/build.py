@@ -240,12 +240,13 @@ def _produce(project: Project, sources, planned: tuple[list[Task], list[Path]], 
                     _finished(project, workers, future, state, result)
 
 
-def _merge_catalogs(project: Project, sources, known: dict[str, str]) -> tuple[dict[str, str], list[PublishError]]:
-    """Re-extract and merge the catalogs whose inputs changed: the new keys of the templates, and the
+def _merge_catalogs(project: Project, sources, state: dict[str, str]) -> tuple[dict[str, str], list[PublishError]]:
+    """Re-extract and merge the catalogs whose inputs changed: the state's entries that changed, and the
     catalogs that could not be merged. (It runs in a thread: it works on a copy of the state.)"""
     from .update import update_catalogs
+    known = dict(state)
     errors = update_catalogs(project, sources, only_if_changed=known).errors
-    return {key: value for key, value in known.items() if key.startswith("pot/")}, errors
+    return {key: value for key, value in known.items() if state.get(key) != value}, errors
 
 
 def _finished(project: Project, workers: "_Workers", future, state: "_State", result: BuildResult) -> None:

@@ -109,6 +109,11 @@ def run(context: Context, only: Iterable[str] | None = None) -> list[Finding]:
     return sorted(findings, key=lambda f: (f.file, f.line, f.check))
 
 
+def template_of(path: Path) -> Path:
+    """The template a catalog translates: translations/<lang>/<doc>.po -> translations/<doc>.pot."""
+    return path.parent.parent / f"{path.stem}.pot"
+
+
 @lru_cache(maxsize=1)
 def _code_digest() -> str:
     """The checks' own code (and the package's), which shapes every finding: hashed once per process."""
@@ -120,7 +125,7 @@ def _code_digest() -> str:
 def _cache_file(project: Project, language: Language, path: Path, release: bool,
                 only: list[str] | None) -> Path | None:
     from ..fsutil import digest
-    inputs = [path, path.parent.parent / f"{path.stem}.pot", project.translations_dir / "glossary.yaml",
+    inputs = [path, template_of(path), project.translations_dir / "glossary.yaml",
               project.translations_dir / "wordlist.txt", path.parent / "wordlist.txt"]
     try:
         parts = [p.read_bytes() if p.exists() else b"-" for p in inputs]
@@ -242,7 +247,8 @@ def _in_a_second_process(project: Project, todo: list, glossary, release: bool, 
     size = {code: sum(path.stat().st_size for language, path, _ in todo if language.code == code)
             for code in languages}
     half = sum(size.values()) / 2
-    # The language whose dictionary Hunspell takes longest to read stays here, where it is being read.
+    # The language whose dictionary Hunspell takes longest to read stays here: the other process's share
+    # is then the shorter, and its findings are ready when this one's are.
     from .spelling import dictionary_weight
     by_code = {language.code: language for language, _, _ in todo}
     heaviest = max(languages, key=lambda c: dictionary_weight(by_code[c]))
@@ -256,7 +262,6 @@ def _in_a_second_process(project: Project, todo: list, glossary, release: bool, 
     import gc
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
-    from .. import catalog  # noqa: F401  (what both processes need, imported and read once)
     _register()
     _english_side(project, todo, glossary)
     gc.freeze()      # the collector must not write to every object the two processes share (copy on write)
@@ -279,7 +284,7 @@ def _english_side(project: Project, todo: list, glossary) -> None:
     from .numbers import numbers
     if glossary is not None:
         glossary.terms  # noqa: B018  (loads it)
-    for path in sorted({path.parent.parent / f"{path.stem}.pot" for _, path, _ in todo}):
+    for path in sorted({template_of(path) for _, path, _ in todo}):
         try:
             template = catalog.read(path)
         except CatalogError:

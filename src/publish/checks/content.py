@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from functools import lru_cache
 
-from . import ERROR, WARNING, check
+from . import ERROR, WARNING, check, template_of
 from .numbers import compare
 
 CITATION = re.compile(r"(?<![\w.])@([A-Za-z0-9_]\w*(?:[:.#$%&\-+?<>~/]\w+)*)")
@@ -179,7 +179,7 @@ def _prose(text: str) -> str:
 @check("stale", WARNING, scope="file")
 def stale(context):
     """Entries for units the source no longer has (update-po makes them obsolete)."""
-    template = context.path.parent.parent / f"{context.path.stem}.pot"
+    template = template_of(context.path)
     if not template.exists():
         return
     from .. import catalog
