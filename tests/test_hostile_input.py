@@ -182,8 +182,10 @@ def test_a_missing_template(project_copy):
 
 def test_a_missing_font_names_the_package(project_copy, monkeypatch):
     from publish.render import fonts
-    monkeypatch.setattr(fonts, "available_fonts", lambda: {"Noto Serif", "Noto Sans"})
+    listed = []
+    monkeypatch.setattr(fonts, "available_fonts", lambda: listed.append(1) or {"Noto Serif", "Noto Sans"})
     result = build(project_copy, BuildOptions(languages=["zh", "en"], formats=["pdf"], jobs=1))
+    assert len(listed) == 1                         # the installed faces are listed once per build
     messages = [str(e) for e in result.errors]
     assert len(messages) == 1
     assert "missing font Noto Serif CJK SC, Noto Sans CJK SC for zh-Hans" in messages[0]

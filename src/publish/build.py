@@ -276,6 +276,7 @@ class _Editions:
         self.tasks: dict[tuple[str, str], list[Task]] = {}
         self.checked: dict = {}
         self.preparing: dict = {}
+        self._fonts: set[str] | None = None     # the installed faces, listed once per build
         self._preparer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prepare")
         self._checker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="qa")
 
@@ -315,9 +316,11 @@ class _Editions:
         if doc.id not in self.sources:
             raise _Skipped()
         if any(t.fmt == "pdf" for t in tasks):
-            from .render.fonts import require_fonts
+            from .render.fonts import available_fonts, require_fonts
+            if self._fonts is None:
+                self._fonts = available_fonts()
             try:
-                require_fonts(lang)
+                require_fonts(lang, self._fonts)
             except RenderError as exc:         # no PDF without its fonts; the other formats still build
                 self.result.fail(exc)
                 tasks = [t for t in tasks if t.fmt != "pdf"]

@@ -36,3 +36,16 @@ def test_same_libraries_without_a_compiler_run():
     assert quick["started"] == []
     assert quick["loaded"] == plain["loaded"]
     assert quick["loaded"]["pango"] and quick["loaded"]["harfbuzz"]
+
+
+def test_font_subsetting_parses_no_array_type_per_length():
+    from publish.render import libraries
+    from weasyprint import HTML
+    from weasyprint.pdf import fonts
+    array = fonts.ffi.new("hb_codepoint_t[3]", [5, 6, 7])
+    assert list(array) == [5, 6, 7]
+    HTML(string="<p style='font-family: Noto Serif'>Subset: ÁÉÍ 123 <b>bold</b></p>").write_pdf()
+    parsed = list(fonts.ffi._ffi._parsed_types)          # cffi's cache of the C types it has parsed
+    assert "hb_codepoint_t[]" in parsed
+    assert not [t for t in parsed if isinstance(t, str) and libraries.SIZED_ARRAY.fullmatch(t)
+                and t.startswith("hb_codepoint_t")]
