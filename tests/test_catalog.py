@@ -234,3 +234,41 @@ def test_a_build_merges_only_the_catalogs_not_merged_with_the_current_template(p
     assert pt.read_text(encoding="utf-8") == lost          # a build trusts the stamp ...
     update_catalogs(project_copy, _load_sources(project_copy))
     assert first.msgctxt in {e.msgctxt for e in catalog.read(pt) if not e.obsolete}   # ... update-po does not
+
+
+def test_a_catalog_read_by_an_earlier_command_is_neither_parsed_nor_run_through_msgfmt(tmp_path, monkeypatch):
+    from publish.fsutil import PARSED
+    monkeypatch.setattr(PARSED, "folder", None)
+    PARSED.keep_under(tmp_path / "build")
+    path = tmp_path / "es.po"
+    po, _ = catalog.merge(catalog.make_template([Segment("a/p1", "para", "%(n)s units.", 1)], "doc.md", "doc"),
+                          None, "es")
+    po[0].flags.append("python-format")
+    po[0].msgstr = "%(m)s unidades."                   # msgfmt --check names the placeholder
+    catalog.save(po, path)
+    first, said = catalog.read(path), catalog.check_messages(path)
+    assert "%(m)s" in said or "'m'" in said
+
+    def refused(*args, **kwargs):
+        raise AssertionError("parsed or checked again")
+    # A later command: nothing of the first read is left in memory.
+    monkeypatch.setattr(catalog, "_READ", {})
+    monkeypatch.setattr(catalog._SyntaxCheck, "accepted", set())
+    monkeypatch.setattr(catalog._SyntaxCheck, "messages", {})
+    monkeypatch.setattr(catalog.polib, "pofile", refused)
+    monkeypatch.setattr(catalog.subprocess, "Popen", refused)
+    monkeypatch.setattr(catalog.subprocess, "run", refused)
+    again = catalog.read(path)
+    assert [(e.msgctxt, e.msgid, e.msgstr, e.flags, e.linenum) for e in again] == \
+           [(e.msgctxt, e.msgid, e.msgstr, e.flags, e.linenum) for e in first]
+    assert again.fpath == str(path) and catalog.check_messages(path) == said
+    monkeypatch.undo()
+    PARSED.keep_under(tmp_path / "build")
+    catalog.save(catalog.read(path), path)
+    path.write_text(path.read_text(encoding="utf-8").replace("%(m)s unidades.", "%(n)s unidades."), encoding="utf-8")
+    assert catalog.read(path)[0].msgstr == "%(n)s unidades." and catalog.check_messages(path) == ""
+    for kept in (tmp_path / "build" / ".cache" / "read").iterdir():
+        kept.write_bytes(b"not a pickle")             # damaged: read as if nothing were kept
+    catalog._READ.clear()
+    assert catalog.read(path)[0].msgstr == "%(n)s unidades."
+    PARSED.folder = None

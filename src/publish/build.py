@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 from . import __version__
 from . import source as sources_mod
 from .errors import PublishError, ReleaseError, RenderError
-from .fsutil import digest, tree_digest, write_atomic
+from .fsutil import PARSED, digest, tree_digest, write_atomic
 from .project import Document, Language, Project
 
 if TYPE_CHECKING:
@@ -80,6 +80,7 @@ def build(project: Project, options: BuildOptions | None = None) -> BuildResult:
     result = BuildResult()
     clock = _Stopwatch()
     _reproducible_dates(project)
+    PARSED.keep_under(project.build_dir)
     with _locked(project), _Workers(_jobs(options)) as workers:
         _remove_stale_temporaries(project)
         state = _State(project.build_dir / ".cache" / "state.json")

@@ -25,7 +25,7 @@ from babel import Locale
 from babel.messages.plurals import get_plural
 
 from .errors import CatalogError
-from .fsutil import digest, write_atomic
+from .fsutil import PARSED, digest, write_atomic
 from .segments import Segment
 
 WRAP = 79
@@ -53,9 +53,27 @@ def read(path: Path) -> polib.POFile:
     known = _READ.get(str(path))
     if known is not None and known[0] == key:
         return pickle.loads(known[1])
-    po = _parse(path, raw, key)
-    _READ[str(path)] = (key, pickle.dumps(po, pickle.HIGHEST_PROTOCOL))
+    kept = PARSED.load(path, digest(_parser_key(), key))
+    if kept is not None:              # (the catalog, what msgfmt --check said of it)
+        blob, messages = kept
+        _SyntaxCheck.accepted.add(key)
+        if messages is not None:
+            _SyntaxCheck.messages[key] = messages
+        po = pickle.loads(blob)
+    else:
+        po = _parse(path, raw, key)
+        blob = pickle.dumps(po, pickle.HIGHEST_PROTOCOL)
+        PARSED.keep(path, digest(_parser_key(), key), (blob, _SyntaxCheck.messages.get(key)))
+    _READ[str(path)] = (key, blob)
     return po
+
+
+def _parser_key() -> str:
+    """What shapes a catalog read besides its bytes: this module, polib, and msgfmt (by its file)."""
+    msgfmt = shutil.which("msgfmt")
+    found = os.stat(msgfmt) if msgfmt else None
+    return digest(Path(__file__).read_bytes(), polib.__version__,
+                  f"{msgfmt}:{found.st_size}:{found.st_mtime_ns}" if found else "-")
 
 
 def _parse(path: Path, raw: bytes, key: str) -> polib.POFile:

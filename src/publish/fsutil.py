@@ -53,3 +53,41 @@ def load_yaml(text: str):
     """Safe YAML, through libyaml when PyYAML was built with it (ten times faster)."""
     import yaml
     return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
+class ParsedFiles:
+    """What was parsed from a file, kept on disk (build/.cache/read) under the file's path with a key
+    made of its bytes and its parser's code: a later command finds the file unchanged and loads what
+    was parsed instead of parsing it again (a check after a build). Only what parsed without error is
+    kept; one entry per file, replaced when the file changes. Off until a command names the folder."""
+
+    def __init__(self):
+        self.folder: Path | None = None
+
+    def keep_under(self, build_dir: Path) -> None:
+        self.folder = build_dir / ".cache" / "read"
+
+    def load(self, path: Path, key: str):
+        """What was kept for ``path`` under ``key``, or None."""
+        import pickle
+        if self.folder is None:
+            return None
+        try:
+            kept, value = pickle.loads(self._entry(path).read_bytes())
+        except Exception:          # absent, or written by another version: parsed again
+            return None
+        return value if kept == key else None
+
+    def keep(self, path: Path, key: str, value) -> None:
+        import pickle
+        if self.folder is not None:
+            try:
+                write_atomic(self._entry(path), pickle.dumps((key, value), pickle.HIGHEST_PROTOCOL))
+            except OSError:        # a read-only build folder: nothing kept, nothing lost
+                pass
+
+    def _entry(self, path: Path) -> Path:
+        return self.folder / f"{digest(str(path.resolve()))}.pickle"
+
+
+PARSED = ParsedFiles()

@@ -13,10 +13,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from .errors import ConfigError
-from .fsutil import load_yaml, write_atomic
+from .fsutil import PARSED, digest, load_yaml, write_atomic
 
 GLOSSARY = "glossary.yaml"
 LANGUAGE_KEYS = ("preferred", "admitted", "forbidden", "source")
@@ -90,11 +88,21 @@ def load(path: Path) -> Glossary:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ConfigError("glossary not found", path) from None
-    return _parse(path, text)
+    return _loaded(path, text)
 
 
 @lru_cache(maxsize=1)       # (path, text): a glossary is read once per process
+def _loaded(path: Path, text: str) -> Glossary:
+    key = digest(Path(__file__).read_bytes(), text)
+    glossary = PARSED.load(path, key)      # as an earlier command parsed it (YAML is the slow part)
+    if glossary is None:
+        glossary = _parse(path, text)
+        PARSED.keep(path, key, glossary)
+    return glossary
+
+
 def _parse(path: Path, text: str) -> Glossary:
+    import yaml
     try:
         data = load_yaml(text)
     except yaml.YAMLError as exc:

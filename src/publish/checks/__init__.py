@@ -168,7 +168,9 @@ def check_project(project: Project, languages: list[str] | None = None, files: l
                   release: bool = False, only: list[str] | None = None) -> list[Finding]:
     """Check the catalogs of the given languages (default: every target language), or the given files,
     with every check or ``only`` those named."""
+    from ..fsutil import PARSED
     from ..glossary import GLOSSARY
+    PARSED.keep_under(project.build_dir)       # the catalogs and the glossary, as a build read them
     glossary_path = project.translations_dir / GLOSSARY
     glossary = _LazyGlossary(glossary_path) if glossary_path.exists() else None
     targets: list[tuple[Language, Path]] = []
