@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import polib
@@ -204,6 +205,7 @@ def test_a_second_process_finds_what_one_finds(project_copy, monkeypatch):
     es.save()
     real, forked = checks._in_a_second_process, []
     monkeypatch.setattr(checks, "_in_a_second_process", lambda *a: forked.append(real(*a)) or forked[-1])
+    monkeypatch.setattr(os, "cpu_count", lambda: 4)          # a core for each Hunspell and each process
     from publish.checks import spelling
     started, popen = project_copy.root / "started", spelling.subprocess.Popen
 
@@ -224,3 +226,17 @@ def test_a_second_process_finds_what_one_finds(project_copy, monkeypatch):
     alone = checks.check_project(project_copy)
     assert split == alone
     assert any(f.check == "numbers" and f.file == str(po) for f in alone)
+
+
+def test_no_second_process_takes_the_cores_that_hunspell_reads_on(project_copy, monkeypatch):
+    from publish import checks
+    real, forked = checks._in_a_second_process, []
+    monkeypatch.setattr(checks, "_in_a_second_process", lambda *a: forked.append(real(*a)) or forked[-1])
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    checks.check_project(project_copy)                       # es_MX and pt_BR read: no core left
+    assert forked and forked[0][0] is None
+    forked.clear()
+    (project_copy.build_dir / ".cache" / "checks").rename(project_copy.build_dir / "first")
+    checks.check_project(project_copy, only=["numbers", "urls"])     # no Hunspell: the second core is free
+    assert forked and forked[0][0] is not None
+

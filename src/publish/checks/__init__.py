@@ -239,12 +239,16 @@ def _in_a_second_process(project: Project, todo: list, glossary, release: bool, 
     pure Python: one process does not run them faster with threads): its findings to come, and the
     catalogs left for this one.
 
-    Only from a process without other threads, where forking is safe: the command line, not a build.
+    Only from a process without other threads, where forking is safe: the command line, not a build;
+    and only with a core for the second process besides this one and the Hunspell processes reading
+    their dictionaries (on two cores, a second process would take the CPU Hunspell needs, and the
+    check would end later).
     """
     import os
     import threading
+    from .spelling import reading
     languages = sorted({language.code for language, _, _ in todo})
-    if len(languages) < 2 or (os.cpu_count() or 1) < 2 or threading.active_count() > 1:
+    if len(languages) < 2 or (os.cpu_count() or 1) < 2 + reading() or threading.active_count() > 1:
         return None, todo
     size = {code: sum(path.stat().st_size for language, path, _ in todo if language.code == code)
             for code in languages}

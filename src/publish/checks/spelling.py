@@ -55,6 +55,11 @@ def hunspell_for(languages) -> None:
         _HUNSPELL.open(dictionary)
 
 
+def reading() -> int:
+    """How many Hunspell processes are reading their dictionaries, each on a core of its own."""
+    return len(_HUNSPELL.opened)
+
+
 def handed_over(languages):
     """Around the fork of a process that checks these languages: it takes over their Hunspell."""
     return _HUNSPELL.handed_over({d for d in map(_dictionary, languages) if d is not None})
