@@ -426,6 +426,7 @@ def _worker_setup() -> None:
 
 def _render_one(fmt: str, ctx, edition: "Edition", out: Path, given: dict) -> float:
     from .render import render
+    PARSED.keep_under(ctx.project.build_dir)     # the template strings' catalogs, as this build read them
     start = time.perf_counter()
     render(fmt, ctx, edition, out, **given)
     return time.perf_counter() - start
