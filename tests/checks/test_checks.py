@@ -187,6 +187,21 @@ def test_hunspell_answers_for_more_words_than_a_pipe_holds():
     assert hunspell.unknown(dictionary_for("es-419"), unknown | {"texto", "derechos"}) == unknown
 
 
+@pytest.mark.parametrize("line_buffered", [True, False])
+def test_hunspell_is_stopped_once_it_has_judged_every_word(line_buffered, monkeypatch):
+    from publish.checks import spelling
+    if not line_buffered:
+        monkeypatch.setattr(spelling, "LINE_BUFFERED", [])       # (no stdbuf: the answer is read to its end)
+    hunspell = spelling._Hunspell()
+    dictionary = spelling.dictionary_for("pt-BR")
+    hunspell.open(dictionary)
+    process = hunspell.opened[dictionary]
+    # The last word, never asked about itself: asked for, it would end the answer before "zzerro".
+    words = {"palavra", "aerro", spelling.SENTINEL, "zzerro", "direitos"}
+    assert hunspell.unknown(dictionary, words) == {"aerro", "zzerro"}
+    assert process.poll() is not None and not hunspell.opened
+
+
 def test_the_real_catalogs_have_no_errors():
     from publish.checks import check_project
     errors = [f for f in check_project(PROJECT) if f.severity == ERROR]
@@ -210,9 +225,9 @@ def test_a_second_process_finds_what_one_finds(project_copy, monkeypatch):
     started, popen = project_copy.root / "started", spelling.subprocess.Popen
 
     def counted(command, *args, **kwargs):              # (appended to by both processes)
-        if command[0] == "hunspell":
+        if "hunspell" in command:
             with open(started, "a", encoding="utf-8") as log:
-                log.write(command[2] + "\n")
+                log.write(command[command.index("-d") + 1] + "\n")
         return popen(command, *args, **kwargs)
     monkeypatch.setattr(spelling.subprocess, "Popen", counted)
     split = checks.check_project(project_copy)

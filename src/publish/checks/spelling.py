@@ -13,6 +13,12 @@ from pathlib import Path
 from . import WARNING, check, live_entries
 
 DICTIONARY_DIRS = [Path("/usr/share/hunspell"), Path("/usr/share/myspell/dicts")]
+# The last word handed to Hunspell, one that no dictionary has and that is never asked about itself.
+# Hunspell writes its output when it exits, after freeing its dictionary (a tenth of a second for
+# pt_BR); with its output line-buffered, this word listed means every word before it was judged, and
+# Hunspell is stopped then. (Without stdbuf, its answer is read to the end.)
+SENTINEL = "qxqzqxqzqxqzqxqz"
+LINE_BUFFERED = ["stdbuf", "-oL"] if shutil.which("stdbuf") else []
 WORDLIST = "wordlist.txt"   # translations/wordlist.txt and translations/<lang>/wordlist.txt: one word a line
 
 
@@ -115,8 +121,9 @@ class _Hunspell:
     def open(self, dictionary: str) -> None:
         """A Hunspell that reads its dictionary now and waits for the words."""
         if dictionary not in self.opened:
-            self.opened[dictionary] = subprocess.Popen(["hunspell", "-d", dictionary, "-l"], stdin=subprocess.PIPE,
-                                                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+            self.opened[dictionary] = subprocess.Popen([*LINE_BUFFERED, "hunspell", "-d", dictionary, "-l"],
+                                                       stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                                       stderr=subprocess.DEVNULL)
 
     def close(self, dictionaries) -> None:
         for dictionary in dictionaries:
@@ -148,7 +155,7 @@ class _Hunspell:
         self.for_child = set()
 
     def start(self, dictionary: str, words: set[str]) -> None:
-        new = words - self.judged.get(dictionary, set())
+        new = words - self.judged.get(dictionary, set()) - {SENTINEL}
         for asked, _ in self.running.get(dictionary, []):
             new -= asked
         if not new:
@@ -167,8 +174,8 @@ class _Hunspell:
 
 
 class _Asked(threading.Thread):
-    """Words handed to a Hunspell process by a thread of their own: Hunspell answers while it reads,
-    and a full pipe each way would otherwise hold both processes."""
+    """Words handed to a Hunspell process, and its answer read, by threads of their own: Hunspell
+    answers while it reads, and a full pipe each way would otherwise hold both processes."""
 
     def __init__(self, process: subprocess.Popen, words: bytes):
         super().__init__(name="hunspell", daemon=True)
@@ -176,7 +183,25 @@ class _Asked(threading.Thread):
         self.start()
 
     def run(self) -> None:
-        self.out, _ = self.process.communicate(self.words)
+        writer = threading.Thread(target=self._write, name="hunspell-words", daemon=True)
+        writer.start()
+        answer = []
+        for line in self.process.stdout:
+            if line.rstrip(b"\n") == SENTINEL.encode():
+                break
+            answer.append(line)
+        self.process.kill()                  # (it has judged every word; it would only free its dictionary)
+        self.process.wait()
+        writer.join()
+        self.process.stdout.close()
+        self.out = b"".join(answer)
+
+    def _write(self) -> None:
+        try:
+            self.process.stdin.write(self.words + f"\n{SENTINEL}\n".encode())
+            self.process.stdin.close()
+        except (BrokenPipeError, ValueError):      # (Hunspell stopped early)
+            pass
 
     def result(self) -> str:
         self.join()
