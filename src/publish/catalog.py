@@ -53,7 +53,8 @@ def read(path: Path) -> polib.POFile:
     known = _READ.get(str(path))
     if known is not None and known[0] == key:
         return pickle.loads(known[1])
-    kept = PARSED.load(path, digest(_parser_key(), key))
+    kept_as = digest(_parser_key(), key)
+    kept = PARSED.load(path, kept_as)
     if kept is not None:              # (the catalog, what msgfmt --check said of it)
         blob, messages = kept
         _SyntaxCheck.accepted.add(key)
@@ -63,7 +64,7 @@ def read(path: Path) -> polib.POFile:
     else:
         po = _parse(path, raw, key)
         blob = pickle.dumps(po, pickle.HIGHEST_PROTOCOL)
-        PARSED.keep(path, digest(_parser_key(), key), (blob, _SyntaxCheck.messages.get(key)))
+        PARSED.keep(path, kept_as, (blob, _SyntaxCheck.messages.get(key)))
     _READ[str(path)] = (key, blob)
     return po
 
