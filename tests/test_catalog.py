@@ -263,7 +263,7 @@ def test_a_catalog_read_by_an_earlier_command_is_neither_parsed_nor_run_through_
            [(e.msgctxt, e.msgid, e.msgstr, e.flags, e.linenum) for e in first]
     assert again.fpath == str(path) and catalog.check_messages(path) == said
     monkeypatch.undo()
-    PARSED.keep_under(tmp_path / "build")
+    monkeypatch.setattr(PARSED, "folder", tmp_path / "build" / ".cache" / "read")
     catalog.save(catalog.read(path), path)
     path.write_text(path.read_text(encoding="utf-8").replace("%(m)s unidades.", "%(n)s unidades."), encoding="utf-8")
     assert catalog.read(path)[0].msgstr == "%(n)s unidades." and catalog.check_messages(path) == ""
@@ -271,4 +271,3 @@ def test_a_catalog_read_by_an_earlier_command_is_neither_parsed_nor_run_through_
         kept.write_bytes(b"not a pickle")             # damaged: read as if nothing were kept
     catalog._READ.clear()
     assert catalog.read(path)[0].msgstr == "%(n)s unidades."
-    PARSED.folder = None

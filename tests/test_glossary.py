@@ -105,4 +105,3 @@ def test_a_glossary_read_by_an_earlier_command_is_not_parsed_again(tmp_path, mon
     with pytest.raises(AssertionError, match="parsed again"):      # a changed file is parsed
         glossary_mod.load(path)
     glossary_mod._loaded.cache_clear()
-    PARSED.folder = None

@@ -254,4 +254,3 @@ def test_no_second_process_takes_the_cores_that_hunspell_reads_on(project_copy, 
     (project_copy.build_dir / ".cache" / "checks").rename(project_copy.build_dir / "first")
     checks.check_project(project_copy, only=["numbers", "urls"])     # no Hunspell: the second core is free
     assert forked and forked[0][0] is not None
-
