@@ -19,6 +19,7 @@ import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 from importlib import metadata
 from pathlib import Path
 
@@ -277,7 +278,6 @@ class _Editions:
         self.tasks: dict[tuple[str, str], list[Task]] = {}
         self.checked: dict = {}
         self.preparing: dict = {}
-        self._fonts: set[str] | None = None     # the installed faces, listed once per build
         self._preparer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prepare")
         self._checker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="qa")
 
@@ -296,6 +296,12 @@ class _Editions:
             self.checked[pair] = self._checker.submit(_qa, self.project, *pair, self.options)
         for pair in new:
             self.preparing[self._preparer.submit(self._prepare, pair)] = pair
+
+    @cached_property
+    def _installed_fonts(self) -> set[str]:
+        """The installed faces, listed once per build (by the one thread that prepares editions)."""
+        from .render.fonts import available_fonts
+        return available_fonts()
 
     def ready(self, future) -> tuple["Edition", list[Task], dict] | None:
         """The edition prepared, its tasks and what the PDF is given; None if it is not to be rendered."""
@@ -317,11 +323,9 @@ class _Editions:
         if doc.id not in self.sources:
             raise _Skipped()
         if any(t.fmt == "pdf" for t in tasks):
-            from .render.fonts import available_fonts, require_fonts
-            if self._fonts is None:
-                self._fonts = available_fonts()
+            from .render.fonts import require_fonts
             try:
-                require_fonts(lang, self._fonts)
+                require_fonts(lang, self._installed_fonts)
             except RenderError as exc:         # no PDF without its fonts; the other formats still build
                 self.result.fail(exc)
                 tasks = [t for t in tasks if t.fmt != "pdf"]

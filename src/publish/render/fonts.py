@@ -22,10 +22,9 @@ def faces(language) -> list[str]:
     return FONTS["latin"] + (FONTS["zh"] if language.tag.startswith("zh") else [])
 
 
-def require_fonts(language, installed: set[str] | None = None) -> None:
+def require_fonts(language, installed: set[str]) -> None:
     """A missing face would fall back silently to another, or to boxes: refuse, naming the package.
-    ``installed``: the faces ``available_fonts`` found, when they are already known."""
-    installed = available_fonts() if installed is None else installed
+    ``installed``: the faces ``available_fonts`` lists."""
     missing = [face for face in faces(language) if face not in installed]
     if missing:
         packages = sorted({FONT_PACKAGES[face] for face in missing})
