@@ -236,6 +236,32 @@ def test_a_build_merges_only_the_catalogs_not_merged_with_the_current_template(p
     assert first.msgctxt in {e.msgctxt for e in catalog.read(pt) if not e.obsolete}   # ... update-po does not
 
 
+def test_a_build_takes_stamped_templates_as_they_are_until_their_inputs_change(project_copy, monkeypatch):
+    from publish import i18n
+    update_catalogs(project_copy, _load_sources(project_copy))
+    pot = project_copy.translations_dir / "templates.pot"
+    es = project_copy.translations_dir / "es" / "templates.po"
+    stamp = catalog.read(pot).metadata[catalog.SOURCE_HEADER]
+    assert catalog.read(es).metadata[catalog.SOURCE_HEADER] == stamp
+    before = {path: path.read_bytes() for path in project_copy.translations_dir.rglob("*.po*")}
+
+    def no_extraction(*args, **kwargs):
+        raise AssertionError("a template was extracted again")
+    monkeypatch.setattr(i18n, "extract_template", no_extraction)
+    monkeypatch.setattr(catalog, "make_template", no_extraction)
+    assert update_catalogs(project_copy, _load_sources(project_copy), only_if_changed={}).written == []
+    assert {path: path.read_bytes() for path in before} == before
+
+    # A new string in a template: the build extracts it and merges it into every catalog.
+    monkeypatch.undo()
+    page = project_copy.templates_dir / "html" / "edition.html.j2"
+    page.write_text(page.read_text(encoding="utf-8") + "{{ _('Back to the top') }}\n", encoding="utf-8")
+    written = update_catalogs(project_copy, _load_sources(project_copy), only_if_changed={}).written
+    assert pot in written and es in written
+    assert "Back to the top" in {e.msgid for e in catalog.read(es)}
+    assert catalog.read(es).metadata[catalog.SOURCE_HEADER] == catalog.read(pot).metadata[catalog.SOURCE_HEADER] != stamp
+
+
 def test_a_catalog_read_by_an_earlier_command_is_neither_parsed_nor_run_through_msgfmt(tmp_path, monkeypatch):
     from publish.fsutil import PARSED
     monkeypatch.setattr(PARSED, "folder", None)

@@ -35,7 +35,7 @@ def update_catalogs(project: Project, sources: dict[str, Source], only_if_change
             source.segments(), rel, source.path.stem, source.key)))
     templates_key = i18n_key(project)
     domains.append((i18n.DOMAIN, templates_key,
-                    lambda: i18n.extract_template(project.templates_dir, i18n.DOMAIN)))
+                    lambda: i18n.extract_template(project.templates_dir, i18n.DOMAIN, templates_key)))
     for domain, key, make in domains:
         pot_path = project.translations_dir / f"{domain}.pot"
         targets = [project.translations_dir / lang.code / f"{domain}.po" for lang in project.targets]
@@ -43,9 +43,13 @@ def update_catalogs(project: Project, sources: dict[str, Source], only_if_change
         if only_if_changed is not None and only_if_changed.get(state_key) == key \
                 and pot_path.exists() and all(t.exists() for t in targets):
             continue
-        template = make()
-        if catalogs.save(template, pot_path):
-            written.append(pot_path)
+        # A build takes a template whose stamp says it is the extraction of these very inputs as it is
+        # (update-po extracts again whatever the stamp says).
+        template = catalogs.current_template(pot_path, key) if only_if_changed is not None else None
+        if template is None:
+            template = make()
+            if catalogs.save(template, pot_path):
+                written.append(pot_path)
         failed = False
         stamp = template.metadata.get(catalogs.SOURCE_HEADER)
         for lang, target in zip(project.targets, targets):
