@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -73,3 +74,28 @@ def test_compact_document_gives_the_same_epub_text(doc, tmp_path):
 def test_the_shipped_pandoc_is_found_without_pypandoc():
     import pypandoc
     assert pandoc.executable() == pypandoc.get_pandoc_path()
+
+
+
+@pytest.mark.parametrize("editor_setting", [None, "-A1m"])
+def test_pandoc_runs_with_a_smaller_allocation_area_unless_the_editor_set_one(tmp_path, monkeypatch, editor_setting):
+    if editor_setting is None:
+        monkeypatch.delenv("GHCRTS", raising=False)
+    else:
+        monkeypatch.setenv("GHCRTS", editor_setting)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    script = tmp_path / "env.lua"
+    script.write_text('io.write(os.getenv("GHCRTS") or "", "|", os.getenv("SOURCE_DATE_EPOCH") or "")\n')
+    expected = editor_setting or pandoc.RUNTIME_OPTIONS
+    assert pandoc.run(["lua", str(script)]).decode() == f"{expected}|1700000000"
+
+    seen = []
+    real_run = pandoc.subprocess.run
+
+    def run(*args, **kwargs):
+        seen.append((kwargs.get("env") or os.environ).get("GHCRTS"))
+        return real_run(*args, **kwargs)
+    monkeypatch.setattr(pandoc.subprocess, "run", run)
+    source = tmp_path / "a.md"
+    source.write_text("Words.\n", encoding="utf-8")
+    assert pandoc.read_markdown(source)["blocks"][0]["t"] == "Para" and seen == [expected]
