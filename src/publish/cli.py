@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import logging
 import os
@@ -29,6 +30,16 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+
+
+def run() -> int:
+    """The ``publish`` program: ``main``, in a process that ends with it."""
+    status = main()
+    # On the way out, the cyclic collector would visit every object still alive, more than once: 70 to
+    # 80 ms after a check or a build with nothing to do. Frozen, they are left to the end of the
+    # process; objects outside cycles are still freed as the modules go, and the output is flushed.
+    gc.freeze()
+    return status
 
 
 def _terminate(signum, frame):
