@@ -236,30 +236,26 @@ def test_a_build_merges_only_the_catalogs_not_merged_with_the_current_template(p
     assert first.msgctxt in {e.msgctxt for e in catalog.read(pt) if not e.obsolete}   # ... update-po does not
 
 
-def test_a_build_takes_stamped_templates_as_they_are_until_their_inputs_change(project_copy, monkeypatch):
-    from publish import i18n
+def test_a_build_takes_a_stamped_document_template_as_it_is_until_the_source_changes(project_copy, monkeypatch):
+    from publish import source as sources
     update_catalogs(project_copy, _load_sources(project_copy))
-    pot = project_copy.translations_dir / "templates.pot"
-    es = project_copy.translations_dir / "es" / "templates.po"
-    stamp = catalog.read(pot).metadata[catalog.SOURCE_HEADER]
-    assert catalog.read(es).metadata[catalog.SOURCE_HEADER] == stamp
+    doc = project_copy.documents[0]
+    pot, es = project_copy.catalog_path(doc), project_copy.catalog_path(doc, "es")
     before = {path: path.read_bytes() for path in project_copy.translations_dir.rglob("*.po*")}
 
     def no_extraction(*args, **kwargs):
-        raise AssertionError("a template was extracted again")
-    monkeypatch.setattr(i18n, "extract_template", no_extraction)
+        raise AssertionError("the document's template was made again")
     monkeypatch.setattr(catalog, "make_template", no_extraction)
     assert update_catalogs(project_copy, _load_sources(project_copy), only_if_changed={}).written == []
     assert {path: path.read_bytes() for path in before} == before
 
-    # A new string in a template: the build extracts it and merges it into every catalog.
+    # A new paragraph in the source: the build extracts it and merges it into every catalog.
     monkeypatch.undo()
-    page = project_copy.templates_dir / "html" / "edition.html.j2"
-    page.write_text(page.read_text(encoding="utf-8") + "{{ _('Back to the top') }}\n", encoding="utf-8")
+    doc.source.write_text(doc.source.read_text(encoding="utf-8") + "\nA closing paragraph.\n", encoding="utf-8")
     written = update_catalogs(project_copy, _load_sources(project_copy), only_if_changed={}).written
     assert pot in written and es in written
-    assert "Back to the top" in {e.msgid for e in catalog.read(es)}
-    assert catalog.read(es).metadata[catalog.SOURCE_HEADER] == catalog.read(pot).metadata[catalog.SOURCE_HEADER] != stamp
+    assert "A closing paragraph." in {e.msgid for e in catalog.read(es)}
+    assert catalog.current_template(pot, sources.load(doc.source).key) is not None
 
 
 def test_a_catalog_read_by_an_earlier_command_is_neither_parsed_nor_run_through_msgfmt(tmp_path, monkeypatch):

@@ -49,9 +49,8 @@ class Translations:
         return forms[min(self.form(n), len(forms) - 1)]
 
 
-def extract_template(templates_dir: Path, project_name: str, templates_key: str | None = None) -> polib.POFile:
-    """The template domain's .pot, extracted from every Jinja2 template with Babel's extractor; stamped
-    with ``templates_key`` (what the templates folder holds) if given."""
+def extract_template(templates_dir: Path, project_name: str) -> polib.POFile:
+    """The template domain's .pot, extracted from every Jinja2 template with Babel's extractor."""
     found: dict[str, list[tuple[str, int]]] = {}
     comments: dict[str, list[str]] = {}
     options = {"extensions": ",".join(EXTENSIONS), "trimmed": "true"}
@@ -69,8 +68,6 @@ def extract_template(templates_dir: Path, project_name: str, templates_key: str 
     for message in sorted(found):
         pot.append(polib.POEntry(msgid=message, msgstr="", occurrences=[(p, str(l)) for p, l in sorted(found[message])],
                                  comment="\n".join(comments[message])))
-    if templates_key is not None:
-        catalogs.stamp(pot, templates_key)
     return pot
 
 

@@ -35,7 +35,7 @@ def update_catalogs(project: Project, sources: dict[str, Source], only_if_change
             source.segments(), rel, source.path.stem, source.key)))
     templates_key = i18n_key(project)
     domains.append((i18n.DOMAIN, templates_key,
-                    lambda: i18n.extract_template(project.templates_dir, i18n.DOMAIN, templates_key)))
+                    lambda: i18n.extract_template(project.templates_dir, i18n.DOMAIN)))
     for domain, key, make in domains:
         pot_path = project.translations_dir / f"{domain}.pot"
         targets = [project.translations_dir / lang.code / f"{domain}.po" for lang in project.targets]
@@ -43,8 +43,10 @@ def update_catalogs(project: Project, sources: dict[str, Source], only_if_change
         if only_if_changed is not None and only_if_changed.get(state_key) == key \
                 and pot_path.exists() and all(t.exists() for t in targets):
             continue
-        # A build takes a template whose stamp says it is the extraction of these very inputs as it is
-        # (update-po extracts again whatever the stamp says).
+        # A build takes a document's template as it is when its stamp says it is the extraction of this
+        # very source (update-po extracts again whatever the stamp says). The templates' strings carry
+        # no stamp: keyed on the templates folder, it would change with any stylesheet and rewrite every
+        # templates.po, and with them rebuild every edition.
         template = catalogs.current_template(pot_path, key) if only_if_changed is not None else None
         if template is None:
             template = make()
