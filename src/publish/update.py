@@ -44,9 +44,9 @@ def update_catalogs(project: Project, sources: dict[str, Source], only_if_change
                 and pot_path.exists() and all(t.exists() for t in targets):
             continue
         # A build takes a document's template as it is when its stamp says it is the extraction of this
-        # very source (update-po extracts again whatever the stamp says). The templates' strings carry
-        # no stamp: keyed on the templates folder, it would change with any stylesheet and rewrite every
-        # templates.po, and with them rebuild every edition.
+        # very source (update-po extracts again whatever the stamp says). The templates' own .pot has no
+        # stamp, and is extracted at every build: a stamp keyed on the templates folder would change with
+        # any stylesheet edit, rewrite every templates.po, and with them rebuild every edition.
         template = catalogs.current_template(pot_path, key) if only_if_changed is not None else None
         if template is None:
             template = make()
