@@ -9,7 +9,7 @@ SYSTEM_STAMP := $(VENV)/.system-deps
 # many CI machines), every process would otherwise compile the package again, a tenth of a second each.
 READY := $(VENV)/.bytecode
 
-.PHONY: all release test update-po stats check validate serve dist bench clean distclean setup
+.PHONY: all release test test-fast update-po stats check validate serve dist bench clean distclean setup
 
 # IGNORE_QA=1 publishes editions even when `publish check` finds errors in their translations.
 BUILD_FLAGS := $(if $(IGNORE_QA),--ignore-qa,)
@@ -34,6 +34,10 @@ dist: all
 
 test: $(READY)
 	$(PYTHON) -m pytest -q
+
+# The edit loop: every test but those that build the whole project, run the Java validators or a browser.
+test-fast: $(READY)
+	$(PYTHON) -m pytest -q -m "not slow"
 
 update-po: $(READY)
 	$(PUBLISH) update-po

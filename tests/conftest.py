@@ -1,4 +1,4 @@
-"""Shared fixtures: a copy of the real project, built once per test session."""
+"""Shared fixtures: copies of the real project in temporary folders (never the repository's build/)."""
 
 from __future__ import annotations
 
@@ -27,13 +27,19 @@ def copy_project(target: Path) -> Path:
     return target
 
 
+def built_paths(result, project) -> list[str]:
+    """The artifacts a build made, relative to build/, sorted."""
+    return sorted(p.relative_to(project.build_dir).as_posix() for p, _ in result.built)
+
+
 @pytest.fixture(scope="session")
 def built(tmp_path_factory):
     """The whole project built once: every language, every format."""
     root = copy_project(tmp_path_factory.mktemp("built"))
     project = load_project(root / "publish.toml")
     result = build(project, BuildOptions())
-    assert result.ok, [str(e) for e in result.errors]
+    assert not result.errors, [str(e) for e in result.errors]
+    assert all(v.published for v in result.verdicts.values()), result.verdicts
     return project
 
 
@@ -41,3 +47,44 @@ def built(tmp_path_factory):
 def project_copy(tmp_path):
     root = copy_project(tmp_path / "project")
     return load_project(root / "publish.toml")
+
+
+@pytest.fixture
+def project_root(tmp_path) -> Path:
+    return copy_project(tmp_path / "project")
+
+
+# The editions' BCP 47 tags, from the project file.
+TAGS = {lang.code: lang.tag for lang in load_project(ROOT / "publish.toml").languages}
+
+
+def pytest_collection_modifyitems(items):
+    """A test that uses the whole built project is slow (the build takes a minute on two cores)."""
+    for item in items:
+        if "built" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
+
+
+def set_msgstr(path: Path, msgctxt: str, msgstr: str, fuzzy: bool | None = None) -> None:
+    """Save one entry's translation, as a translator's editor would."""
+    from publish import catalog
+    po = catalog.read(path)
+    entry = po.find(msgctxt, by="msgctxt")
+    entry.msgstr = msgstr
+    if fuzzy is True and "fuzzy" not in entry.flags:
+        entry.flags.append("fuzzy")
+    elif fuzzy is False and "fuzzy" in entry.flags:
+        entry.flags.remove("fuzzy")
+    path.write_bytes(catalog.render(po))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _the_repository_s_build_folder_is_left_alone():
+    """Tests are hermetic: they build in temporary copies, never in the repository's own build/."""
+    def state():
+        folder = ROOT / "build"
+        return sorted((p.relative_to(folder).as_posix(), p.stat().st_mtime_ns) for p in folder.rglob("*")) \
+            if folder.exists() else None
+    before = state()
+    yield
+    assert state() == before, "a test wrote into the repository's build/"

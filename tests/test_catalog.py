@@ -1,4 +1,5 @@
-"""Catalogs: valid gettext, stable, and a merge that never loses a translation."""
+"""Catalogs: valid gettext written as gettext tools write it, a merge that never loses a translation,
+and a rewrite that never overwrites a translator's save."""
 
 from __future__ import annotations
 
@@ -9,12 +10,15 @@ import pytest
 from babel.messages import pofile as babel_pofile
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from translate.storage import po as ttk_po
 
 from publish import catalog
-from publish.build import _load_sources
+from publish.build import load_sources
 from publish.errors import CatalogError
 from publish.segments import Segment
 from publish.update import update_catalogs
+
+from .conftest import ROOT
 
 
 def template(units: list[tuple[str, str]]) -> polib.POFile:
@@ -26,34 +30,46 @@ def translations(po: polib.POFile) -> set[str]:
     return {e.msgstr for e in po if e.msgstr}
 
 
-def test_the_template_and_catalogs_pass_msgfmt(project_copy):
-    update_catalogs(project_copy, _load_sources(project_copy))
-    paths = [project_copy.translations_dir / "common-goals.pot",
-             *(project_copy.translations_dir / l / f"{d}.po" for l in ("es", "pt", "zh")
-               for d in ("common-goals", "templates"))]
-    for path in paths:
+SHIPPED = sorted([*(ROOT / "translations").glob("*.pot"), *(ROOT / "translations").glob("*/*.po")])
+
+
+def test_the_shipped_catalogs_pass_msgfmt_polib_and_babel():
+    for path in SHIPPED:
         result = subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(path)], capture_output=True, text=True)
         assert result.returncode == 0, result.stderr
-        polib.pofile(str(path))
+        assert len(polib.pofile(str(path))) > 0
         with open(path, "rb") as handle:
-            babel_pofile.read_po(handle)
+            assert len(babel_pofile.read_po(handle)) > 0
 
 
-def test_percent_signs_are_not_python_format(project_copy):
-    update_catalogs(project_copy, _load_sources(project_copy))
-    pot = polib.pofile(str(project_copy.translations_dir / "common-goals.pot"))
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.relative_to(ROOT / "translations").as_posix())
+def test_gettext_tools_and_weblate_rewrite_a_shipped_catalog_byte_for_byte(path, tmp_path):
+    """GNU msgcat and translate-toolkit (Weblate's writer) save an unchanged catalog without a diff."""
+    out = tmp_path / "out.po"
+    subprocess.run(["msgcat", "-o", str(out), str(path)], check=True)
+    assert out.read_bytes() == path.read_bytes()
+    assert bytes(ttk_po.pofile.parsefile(str(path))) == path.read_bytes()
+
+
+def test_the_header_speaks_to_translators_and_carries_no_build_stamp():
+    for path in SHIPPED:
+        text = path.read_text(encoding="utf-8")
+        assert "do not edit by hand" not in text and "X-Publish-Source" not in text
+    assert "Edit the msgstr lines" in (ROOT / "translations" / "es" / "common-goals.po").read_text(encoding="utf-8")
+
+
+def test_percent_signs_are_not_python_format():
+    pot = polib.pofile(str(ROOT / "translations" / "common-goals.pot"))
     with_percent = [e for e in pot if "%" in e.msgid]
-    assert with_percent
-    assert all("no-python-format" in e.flags for e in with_percent)
+    assert with_percent and all("no-python-format" in e.flags for e in with_percent)
 
 
 def test_update_po_twice_changes_nothing(project_copy):
-    sources = _load_sources(project_copy)
-    update_catalogs(project_copy, sources)
+    sources = load_sources(project_copy)
+    update_catalogs(project_copy, sources, force=True)
     files = sorted(project_copy.translations_dir.rglob("*.po*"))
     before = {p: p.read_bytes() for p in files}
-    result = update_catalogs(project_copy, sources)
-    assert result.written == []
+    assert update_catalogs(project_copy, sources, force=True).written == []
     assert {p: p.read_bytes() for p in files} == before
 
 
@@ -64,11 +80,21 @@ def test_changed_source_keeps_translation_fuzzy_with_previous_msgid():
     entry = new.find("New text.", msgctxt="s/p1")
     assert entry.msgstr == "Texto viejo." and "fuzzy" in entry.flags
     assert entry.previous_msgid == "Old text."
-    assert report.fuzzy == 1 and report.kept == 1
-    text = catalog.render(new)
+    assert report.fuzzy == 1 and report.kept == 1 and report.new == 0
+    text = catalog.render(new).decode()
     assert '#| msgid "Old text."' in text
-    # The #| line survives a read through polib and a write.
-    assert '#| msgid "Old text."' in catalog.render(polib.pofile(text))
+    assert '#| msgid "Old text."' in catalog.render(polib.pofile(text)).decode()
+
+
+def test_an_english_edit_undone_restores_the_translation():
+    old, _ = catalog.merge(template([("s/p1", "Old text.")]), None, "es-419")
+    old[0].msgstr = "Texto viejo."
+    edited, _ = catalog.merge(template([("s/p1", "New text.")]), old, "es-419")
+    back, report = catalog.merge(template([("s/p1", "Old text.")]), polib.pofile(catalog.render(edited).decode()),
+                                 "es-419")
+    entry = back.find("Old text.", msgctxt="s/p1")
+    assert entry.msgstr == "Texto viejo." and "fuzzy" not in entry.flags and entry.previous_msgid is None
+    assert report.restored == 1
 
 
 def test_vanished_source_becomes_obsolete_and_comes_back():
@@ -76,9 +102,8 @@ def test_vanished_source_becomes_obsolete_and_comes_back():
     old[0].msgstr, old[1].msgstr = "Mantido.", "Vai embora."
     middle, report = catalog.merge(template([("s/p1", "Kept.")]), old, "pt-BR")
     assert report.obsoleted == 1
-    ghost = [e for e in middle if e.obsolete]
-    assert [(e.msgctxt, e.msgstr) for e in ghost] == [("s/p2", "Vai embora.")]
-    assert "#~ msgid \"Goes away.\"" in catalog.render(middle)
+    assert [(e.msgctxt, e.msgstr) for e in middle if e.obsolete] == [("s/p2", "Vai embora.")]
+    assert '#~ msgid "Goes away."' in catalog.render(middle).decode()
     back, _ = catalog.merge(template([("s/p1", "Kept."), ("s/p9", "Goes away.")]), middle, "pt-BR")
     assert back.find("Goes away.", msgctxt="s/p9").msgstr == "Vai embora."
     assert not [e for e in back if e.obsolete]
@@ -91,6 +116,7 @@ def test_moved_paragraph_keeps_its_translation():
     assert new.find("Second.", msgctxt="a/p1").msgstr == "第二。"
     assert new.find("First.", msgctxt="b/p1").msgstr == "第一。"
     assert not any("fuzzy" in e.flags for e in new)
+    assert report.new == 0
 
 
 def test_split_paragraph_gets_fuzzy_suggestions():
@@ -99,14 +125,41 @@ def test_split_paragraph_gets_fuzzy_suggestions():
     old[0].msgstr = "La primera oración está aquí. La segunda está allá."
     new, _ = catalog.merge(template([("a/p1", "The first sentence is here."),
                                      ("a/p2", "The second sentence is there.")]), old, "es-419")
-    live = [e for e in new if not e.obsolete]
-    assert all("fuzzy" in e.flags and e.msgstr for e in live)
+    assert all("fuzzy" in e.flags and e.msgstr for e in new if not e.obsolete)
+
+
+def test_strings_without_context_get_no_suggestion_from_an_unrelated_one():
+    """UI strings have no msgctxt: a new one is not offered the translation of whichever came last."""
+    old = template([])
+    for msgid, msgstr in (("Contents", "Índice"), ("Translation: %(credit)s", "Traducción: %(credit)s")):
+        old.append(polib.POEntry(msgid=msgid, msgstr=msgstr))
+    fresh = template([])
+    for msgid in ("Contents", "Draft: this edition is not published.", "Translation: {credit}"):
+        fresh.append(polib.POEntry(msgid=msgid, msgstr=""))
+    new, report = catalog.merge(fresh, old, "es-419")
+    assert new.find("Draft: this edition is not published.").msgstr == ""
+    assert new.find("Translation: {credit}").msgstr == "Traducción: %(credit)s"     # similar: a suggestion
+    assert report.new == 1
+
+
+def test_new_counts_only_units_the_catalog_never_had():
+    old, _ = catalog.merge(template([("a/p1", "Kept."), ("a/p2", "Still untranslated.")]), None, "es-419")
+    old[0].msgstr = "Mantenido."
+    _, report = catalog.merge(template([("a/p1", "Kept."), ("a/p2", "Still untranslated.")]), old, "es-419")
+    assert report.new == 0
 
 
 def test_header_language_and_plural_forms():
     po, _ = catalog.merge(template([("a/p1", "x")]), None, "zh-Hans")
     assert po.metadata["Language"] == "zh_Hans"
     assert po.metadata["Plural-Forms"] == "nplurals=1; plural=0;"
+
+
+def test_a_retired_build_stamp_is_dropped_by_the_next_merge():
+    old, _ = catalog.merge(template([("a/p1", "x")]), None, "es-419")
+    old.metadata["X-Publish-Source"] = "0" * 64
+    new, _ = catalog.merge(template([("a/p1", "x")]), old, "es-419")
+    assert "X-Publish-Source" not in new.metadata
 
 
 # -- merge as a property: no sequence of source edits and merges loses a translation ---------------
@@ -147,8 +200,7 @@ def test_no_sequence_of_edits_and_merges_loses_a_translation(steps, data):
     for op, units in steps:
         before = translations(po) if po is not None else set()
         po, _ = catalog.merge(template([(f"s/p{n + 1}", u) for n, u in enumerate(units)]), po, "es-419")
-        # Round trip through the file format, as update-po does.
-        po = polib.pofile(catalog.render(po))
+        po = polib.pofile(catalog.render(po).decode())      # through the file format, as update-po does
         assert before <= translations(po), "a merge lost a translation"
         if op == "translate":      # a translator fills or rewrites some entries
             for number, entry in enumerate(po):
@@ -157,6 +209,8 @@ def test_no_sequence_of_edits_and_merges_loses_a_translation(steps, data):
                     if "fuzzy" in entry.flags:
                         entry.flags.remove("fuzzy")
 
+
+# -- reading ----------------------------------------------------------------------------------------
 
 def test_bad_catalogs_are_reported_with_file_and_line(tmp_path):
     path = tmp_path / "bad.po"
@@ -167,129 +221,98 @@ def test_bad_catalogs_are_reported_with_file_and_line(tmp_path):
     assert str(caught.value).startswith(f"{path}:8: syntax error")
 
 
-def test_translator_flags_survive_a_merge():
+def test_a_byte_order_mark_is_named(tmp_path):
+    path = tmp_path / "bom.po"
+    path.write_bytes(b"\xef\xbb\xbf" + (ROOT / "translations" / "es" / "templates.po").read_bytes())
+    with pytest.raises(CatalogError) as caught:
+        catalog.read(path)
+    assert str(caught.value).startswith(f"{path}:1: the file starts with a byte-order mark (BOM)")
+
+
+def test_an_invisible_control_character_is_named_on_its_own_line(tmp_path):
+    path = tmp_path / "vt.po"
+    path.write_text('msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\nmsgid "a"\nmsgstr "b\x0bc"\n',
+                    encoding="utf-8")
+    with pytest.raises(CatalogError) as caught:
+        catalog.read(path)
+    assert str(caught.value).startswith(f"{path}:5: syntax error") and "U+000B" in str(caught.value)
+
+
+def test_a_finding_points_at_the_msgstr_line(tmp_path):
+    path = tmp_path / "es.po"
+    po, _ = catalog.merge(template([("a/p1", "One.")]), None, "es")
+    po[0].msgstr = "Uno."
+    catalog.save(po, path, None)
+    entry = catalog.read(path)[0]
+    assert path.read_text(encoding="utf-8").splitlines()[entry.msgstr_line - 1] == 'msgstr "Uno."'
+    assert entry.msgstr_line > entry.linenum
+
+
+def test_ignore_same_is_kept_as_a_translator_comment_that_gettext_tools_keep(tmp_path):
     old, _ = catalog.merge(template([("s/p1", "China")]), None, "es-419")
     old[0].msgstr = "China"
-    old[0].flags.append("ignore-same")
+    old[0].flags.append("ignore-same")             # as Weblate may write it
     new, _ = catalog.merge(template([("s/p1", "China"), ("s/p2", "More.")]), old, "es-419")
-    assert "ignore-same" in new.find("China", msgctxt="s/p1").flags
-
-
-def test_each_read_is_a_catalog_of_its_own_and_follows_the_file(tmp_path):
     path = tmp_path / "es.po"
-    po, _ = catalog.merge(catalog.make_template([Segment("a/p1", "para", "One.", 1)], "doc.md", "doc"), None, "es")
-    po[0].msgstr = "Uno."
-    catalog.save(po, path)
-    first, second = catalog.read(path), catalog.read(path)
-    first[0].msgstr = "Changed."
-    assert second[0].msgstr == "Uno." and catalog.read(path)[0].msgstr == "Uno."
-    assert second.fpath == str(path) and second[0].linenum > 0
-    catalog.save(first, path)
-    assert catalog.read(path)[0].msgstr == "Changed."
-    path.write_text(path.read_text(encoding="utf-8") + 'msgid "x\n', encoding="utf-8")
-    with pytest.raises(CatalogError):                  # a broken file is read again, not remembered
-        catalog.read(path)
+    catalog.save(new, path, None)
+    text = path.read_text(encoding="utf-8")
+    assert "# ignore-same\n" in text and "#, ignore-same" not in text
+    subprocess.run(["msgcat", "-o", str(path), str(path)], check=True)
+    assert catalog.has_marker(catalog.read(path).find("China", msgctxt="s/p1"), "ignore-same")
 
 
-def test_a_stamped_template_holds_the_segments_and_a_hand_edited_one_does_not(project_copy, monkeypatch):
-    from publish import segments, source as sources
-    doc = project_copy.documents[0]
-    update_catalogs(project_copy, _load_sources(project_copy))
-    pot = project_copy.catalog_path(doc)
-    extracted = segments.segment(sources.load(doc.source).ast, doc.source.read_text(encoding="utf-8"))
+# -- writing without losing a save ------------------------------------------------------------------
 
-    def no_pandoc(slots):
-        raise AssertionError("the units were written again")
-    monkeypatch.setattr(segments, "to_markdown", no_pandoc)
-    assert sources.load(doc.source, None, pot).segments() == extracted
-
-    # An entry changed by hand under the same stamp: the template no longer counts as the extraction.
-    monkeypatch.undo()
-    text = pot.read_text(encoding="utf-8")
-    edited = catalog.read(pot)
-    next(e for e in edited if e.msgctxt == extracted[3].context).msgid = "Edited by hand"
-    pot.write_text(catalog.render(edited), encoding="utf-8")
-    assert "Edited by hand" in pot.read_text(encoding="utf-8")
-    assert catalog.current_template(pot, sources.load(doc.source).key) is None
-    assert sources.load(doc.source, None, pot).segments() == extracted
-    update_catalogs(project_copy, _load_sources(project_copy))       # the extraction comes back
-    assert pot.read_text(encoding="utf-8").partition("\n\n")[2] == text.partition("\n\n")[2]
-    assert catalog.current_template(pot, sources.load(doc.source).key) is not None
-
-
-def test_a_build_merges_only_the_catalogs_not_merged_with_the_current_template(project_copy):
-    update_catalogs(project_copy, _load_sources(project_copy))
-    es, pt = (project_copy.catalog_path(project_copy.documents[0], code) for code in ("es", "pt"))
-    stamp = catalog.read(project_copy.catalog_path(project_copy.documents[0])).metadata[catalog.SOURCE_HEADER]
-    assert catalog.read(es).metadata[catalog.SOURCE_HEADER] == stamp
-    # es as merged with another template; pt merged with this one, then an entry lost by hand.
-    es.write_text(es.read_text(encoding="utf-8").replace(stamp, "0" * 64), encoding="utf-8")
-    first = next(e for e in catalog.read(pt) if e.msgid)
-    pt_text = pt.read_text(encoding="utf-8")
-    lost = pt_text.replace(f'msgctxt "{first.msgctxt}"\n', 'msgctxt "gone"\n', 1)
-    pt.write_text(lost, encoding="utf-8")
-
-    update_catalogs(project_copy, _load_sources(project_copy), only_if_changed={})
-    assert catalog.read(es).metadata[catalog.SOURCE_HEADER] == stamp
-    assert pt.read_text(encoding="utf-8") == lost          # a build trusts the stamp ...
-    update_catalogs(project_copy, _load_sources(project_copy))
-    assert first.msgctxt in {e.msgctxt for e in catalog.read(pt) if not e.obsolete}   # ... update-po does not
-
-
-def test_a_build_takes_a_stamped_document_template_as_it_is_until_the_source_changes(project_copy, monkeypatch):
-    from publish import source as sources
-    update_catalogs(project_copy, _load_sources(project_copy))
-    doc = project_copy.documents[0]
-    pot, es = project_copy.catalog_path(doc), project_copy.catalog_path(doc, "es")
-    before = {path: path.read_bytes() for path in project_copy.translations_dir.rglob("*.po*")}
-
-    def no_extraction(*args, **kwargs):
-        raise AssertionError("the document's template was made again")
-    monkeypatch.setattr(catalog, "make_template", no_extraction)
-    assert update_catalogs(project_copy, _load_sources(project_copy), only_if_changed={}).written == []
-    assert {path: path.read_bytes() for path in before} == before
-
-    # A new paragraph in the source: the build extracts it and merges it into every catalog.
-    monkeypatch.undo()
-    doc.source.write_text(doc.source.read_text(encoding="utf-8") + "\nA closing paragraph.\n", encoding="utf-8")
-    written = update_catalogs(project_copy, _load_sources(project_copy), only_if_changed={}).written
-    assert pot in written and es in written
-    assert "A closing paragraph." in {e.msgid for e in catalog.read(es)}
-    assert catalog.current_template(pot, sources.load(doc.source).key) is not None
-
-
-def test_a_catalog_read_by_an_earlier_command_is_neither_parsed_nor_run_through_msgfmt(tmp_path, monkeypatch):
-    from publish.fsutil import PARSED
-    monkeypatch.setattr(PARSED, "folder", None)
-    PARSED.keep_under(tmp_path / "build")
+def _catalog_file(tmp_path):
     path = tmp_path / "es.po"
-    po, _ = catalog.merge(catalog.make_template([Segment("a/p1", "para", "%(n)s units.", 1)], "doc.md", "doc"),
-                          None, "es")
-    po[0].flags.append("python-format")
-    po[0].msgstr = "%(m)s unidades."                   # msgfmt --check names the placeholder
-    catalog.save(po, path)
-    first, said = catalog.read(path), catalog.check_messages(path)
-    assert "%(m)s" in said or "'m'" in said
+    po, _ = catalog.merge(template([("a/p1", "One."), ("a/p2", "Two.")]), None, "es")
+    catalog.save(po, path, None)
+    return path
 
-    def refused(*args, **kwargs):
-        raise AssertionError("parsed or checked again")
-    # A later command: nothing of the first read is left in memory.
-    monkeypatch.setattr(catalog, "_READ", {})
-    monkeypatch.setattr(catalog._SyntaxCheck, "accepted", set())
-    monkeypatch.setattr(catalog._SyntaxCheck, "messages", {})
-    monkeypatch.setattr(catalog.polib, "pofile", refused)
-    monkeypatch.setattr(catalog.subprocess, "Popen", refused)
-    monkeypatch.setattr(catalog.subprocess, "run", refused)
-    again = catalog.read(path)
-    assert [(e.msgctxt, e.msgid, e.msgstr, e.flags, e.linenum) for e in again] == \
-           [(e.msgctxt, e.msgid, e.msgstr, e.flags, e.linenum) for e in first]
-    assert again.fpath == str(path) and catalog.check_messages(path) == said
-    monkeypatch.undo()
-    monkeypatch.setattr(PARSED, "folder", tmp_path / "build" / ".cache" / "read")
-    catalog.save(catalog.read(path), path)
-    path.write_text(path.read_text(encoding="utf-8").replace("%(m)s unidades.", "%(n)s unidades."), encoding="utf-8")
-    assert catalog.read(path)[0].msgstr == "%(n)s unidades." and catalog.check_messages(path) == ""
-    for kept in (tmp_path / "build" / ".cache" / "read").iterdir():
-        kept.write_bytes(b"not a pickle")             # damaged: read as if nothing were kept
-    catalog._READ.clear()
-    assert catalog.read(path)[0].msgstr == "%(n)s unidades."
+
+def test_a_save_made_between_read_and_write_survives(tmp_path, monkeypatch):
+    """A translator's editor saves (atomic rename, as Poedit does) while a command holds what it read:
+    the command's replace does not overwrite it."""
+    path = _catalog_file(tmp_path)
+    read = path.read_bytes()
+    ours = catalog.read(path)
+    ours[0].msgstr = "Uno (ours)."
+    theirs = catalog.read(path)
+    theirs[1].msgstr = "Dos (the translator's)."
+    real_exchange = catalog._exchange
+    saved = []
+
+    def save_then_exchange(a, b):
+        if not saved:                              # the translator saves just before the swap
+            tmp = tmp_path / ".poedit-save"
+            tmp.write_bytes(catalog.render(theirs))
+            tmp.replace(path)
+            saved.append(True)
+        return real_exchange(a, b)
+    monkeypatch.setattr(catalog, "_exchange", save_then_exchange)
+    with pytest.raises(catalog.CatalogChanged):
+        catalog.save(ours, path, read)
+    assert catalog.read(path)[1].msgstr == "Dos (the translator's)."
+    assert catalog.read(path)[0].msgstr == ""
+    assert not list(tmp_path.glob(".es.po.*"))      # no temporary file left
+
+
+def test_a_save_before_the_check_is_not_overwritten_either(tmp_path):
+    path = _catalog_file(tmp_path)
+    read = path.read_bytes()
+    ours = catalog.read(path)
+    ours[0].msgstr = "Uno."
+    path.write_bytes(read.replace(b'msgstr ""', b'msgstr "Saved meanwhile."', 1))
+    with pytest.raises(catalog.CatalogChanged):
+        catalog.save(ours, path, read)
+    assert b"Saved meanwhile." in path.read_bytes()
+
+
+def test_an_unchanged_file_is_replaced(tmp_path):
+    path = _catalog_file(tmp_path)
+    read = path.read_bytes()
+    ours = catalog.read(path)
+    ours[0].msgstr = "Uno."
+    assert catalog.save(ours, path, read) is True
+    assert catalog.read(path)[0].msgstr == "Uno."
+    assert catalog.save(catalog.read(path), path, path.read_bytes()) is False     # nothing new: not written

@@ -82,26 +82,3 @@ def test_a_broken_glossary_names_file_and_line(tmp_path, text, line, words):
     with pytest.raises(ConfigError) as caught:
         load(path)
     assert str(caught.value).startswith(f"{path}:{line}:") and words in str(caught.value)
-
-
-def test_a_glossary_read_by_an_earlier_command_is_not_parsed_again(tmp_path, monkeypatch):
-    from publish import glossary as glossary_mod
-    from publish.fsutil import PARSED
-    monkeypatch.setattr(PARSED, "folder", None)
-    PARSED.keep_under(tmp_path / "build")
-    path = tmp_path / "glossary.yaml"
-    path.write_text("terms:\n  - id: hr\n    en: human rights\n    es: {preferred: derechos humanos}\n",
-                    encoding="utf-8")
-    first = glossary_mod.load(path)
-    glossary_mod._loaded.cache_clear()               # a later command
-
-    def refused(text):
-        raise AssertionError("parsed again")
-    monkeypatch.setattr(glossary_mod, "load_yaml", refused)
-    again = glossary_mod.load(path)
-    assert again is not first and again.terms == first.terms
-    path.write_text(path.read_text(encoding="utf-8").replace("derechos humanos", "los derechos humanos"),
-                    encoding="utf-8")
-    with pytest.raises(AssertionError, match="parsed again"):      # a changed file is parsed
-        glossary_mod.load(path)
-    glossary_mod._loaded.cache_clear()

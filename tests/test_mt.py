@@ -14,7 +14,7 @@ import pytest
 
 from publish import catalog
 from publish.cli import main
-from publish.mt import engine_code, prefill, protect, restore
+from publish.mt import ENGINES, engine_code, prefill, protect, restore
 from publish.project import load_project
 
 
@@ -49,6 +49,18 @@ class Translator(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
+    def do_GET(self):
+        if urlsplit(self.path).path != "/languages":
+            self.send_response(404)
+            self.end_headers()
+            return
+        body = json.dumps([{"code": c, "name": c, "targets": []} for c in ("en", "es", "fr", "pt", "zh")]).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
     def log_message(self, *args):
         pass
 
@@ -75,14 +87,14 @@ def mt_project(tmp_path):
         '[project]\nsource-language = "en"\n\n[[documents]]\nid = "doc"\nsource = "source/doc.md"\n\n'
         '[[languages]]\ncode = "en"\ntag = "en"\n\n[[languages]]\ncode = "es"\ntag = "es-419"\n', encoding="utf-8")
     project = load_project(root / "publish.toml")
-    from publish.build import _load_sources
+    from publish.source import load
     from publish.update import update_catalogs
-    update_catalogs(project, _load_sources(project))
+    update_catalogs(project, {"doc": load(project.documents[0].source)}, force=True)
     path = project.catalog_path("doc", "es")
     po = catalog.read(path)
     po[0].msgstr = "Uno"                       # a reviewed translation
     po[1].msgstr, po[1].flags = "Párrafo repetido (borrador).", ["fuzzy"]
-    catalog.save(po, path)
+    path.write_bytes(catalog.render(po))
     return project
 
 
@@ -154,9 +166,83 @@ def test_no_network_fails_fast_and_leaves_the_file_byte_identical(mt_project, ca
     assert path.read_bytes() == before
 
 
-@pytest.mark.parametrize("engine,tag,code", [("libre", "es-419", "es"), ("libre", "pt-BR", "pt"),
-                                             ("libre", "zh-Hans", "zh"), ("google", "zh-Hans", "zh-CN"),
-                                             ("microsoft", "zh-Hans", "zh-Hans"), ("mymemory", "pt-BR", "pt-BR"),
-                                             ("mymemory", "es-419", "es-419"), ("deepl", "pt-BR", "pt")])
-def test_engine_codes(engine, tag, code):
-    assert engine_code(engine, tag) == code
+@pytest.mark.parametrize("tag,offered,code", [
+    ("es-419", ["en", "es", "pt", "zh"], "es"), ("pt-BR", ["en", "pt", "pt-pt"], "pt"),
+    ("zh-Hans", ["zh-CN", "zh-TW", "en"], "zh-CN"), ("zh-Hant", ["zh-CN", "zh-TW"], "zh-TW"),
+    ("zh-Hans", ["zh-Hans", "zh-Hant"], "zh-Hans"), ("pt-BR", ["pt-BR", "pt-PT"], "pt-BR"),
+    ("fr-FR", ["en", "fr"], "fr"), ("zh-CN", ["zh-Hans"], "zh-Hans")])
+def test_a_language_is_matched_on_bcp_47(tag, offered, code):
+    assert engine_code(tag, offered) == code
+
+
+def test_an_unoffered_language_names_the_nearest_offered_codes():
+    from publish.errors import UsageError
+    with pytest.raises(UsageError, match=r"engine 'x' does not offer pt-BR; the nearest it offers: pt-AO, pt-PT"):
+        engine_code("pt-BR", ["pt-PT", "pt-AO", "en"], "x")
+
+
+@pytest.mark.parametrize("name", sorted(ENGINES))
+def test_every_engine_offers_a_language_added_to_the_project(name):
+    """French, added with one [[languages]] table, is offered by every engine (deep-translator's lists)."""
+    if name in ("microsoft", "libre"):
+        pytest.skip("asks the engine itself for its languages (tested against a local server below)")
+    assert engine_code("fr-FR", ENGINES[name].languages(None), name) in ("fr", "fr-FR")
+
+
+def test_libre_asks_its_server_which_languages_it_offers(server):
+    assert ENGINES["libre"].languages(url(server)) == ["en", "es", "fr", "pt", "zh"]
+
+
+class Refusing(BaseHTTPRequestHandler):
+    """Answers every request with the server's status (401, 403 or 500)."""
+
+    def _answer(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        self.rfile.read(length)
+        self.send_response(self.server.status)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(b'{"error": "refused"}')
+
+    do_GET = do_POST = _answer
+
+    def log_message(self, *args):
+        pass
+
+
+SECRETS = {"LIBRE_API_KEY": "LIBRE-SECRET-0001", "DEEPL_API_KEY": "DEEPL-SECRET-0002",
+           "MICROSOFT_API_KEY": "MICROSOFT-SECRET-0003"}
+
+
+@pytest.mark.parametrize("status", ["down", 401, 403, 500])
+@pytest.mark.parametrize("name", sorted(ENGINES))
+def test_no_key_and_no_text_is_ever_printed(mt_project, monkeypatch, capsys, name, status):
+    for variable, secret in SECRETS.items():
+        monkeypatch.setenv(variable, secret)
+    if status == "down":
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            endpoint = f"http://127.0.0.1:{probe.getsockname()[1]}"
+        httpd = None
+    else:
+        httpd = ThreadingHTTPServer(("127.0.0.1", 0), Refusing)
+        httpd.status = status
+        threading.Thread(target=httpd.serve_forever, daemon=True).start()
+        endpoint = f"http://127.0.0.1:{httpd.server_address[1]}"
+    path = mt_project.catalog_path("doc", "es")
+    before = path.read_bytes()
+    monkeypatch.setattr("publish.mt.BACKOFF", 0.01)
+    try:
+        code = main(["--project", str(mt_project.path), "mt", "--lang", "es", "--engine", name, "--endpoint", endpoint,
+                     "--timeout", "5"])
+    finally:
+        if httpd is not None:
+            httpd.shutdown()
+    out = capsys.readouterr()
+    said = out.out + out.err
+    assert code == 1, said
+    for secret in SECRETS.values():
+        assert secret not in said
+    assert "Repeated" not in said and "Traceback" not in said        # nor the text that was sent
+    assert [line for line in out.err.splitlines() if line.startswith("error: ")], said
+    assert path.read_bytes() == before

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from publish import pandoc
-from publish.render.common import FRAGMENTS
+from publish.edition import FRAGMENTS
 
 ROOT = Path(__file__).resolve().parents[1]
 META = {"lang": "en-US", "suppress-bibliography": True, "csl": str(ROOT / "templates/csl/house-note.csl"),
@@ -77,25 +77,30 @@ def test_the_shipped_pandoc_is_found_without_pypandoc():
 
 
 
-@pytest.mark.parametrize("editor_setting", [None, "-A1m"])
-def test_pandoc_runs_with_a_smaller_allocation_area_unless_the_editor_set_one(tmp_path, monkeypatch, editor_setting):
-    if editor_setting is None:
-        monkeypatch.delenv("GHCRTS", raising=False)
-    else:
-        monkeypatch.setenv("GHCRTS", editor_setting)
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+def test_the_build_s_timestamp_reaches_pandoc_only_when_given(tmp_path, monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     script = tmp_path / "env.lua"
-    script.write_text('io.write(os.getenv("GHCRTS") or "", "|", os.getenv("SOURCE_DATE_EPOCH") or "")\n')
-    expected = editor_setting or pandoc.RUNTIME_OPTIONS
-    assert pandoc.run(["lua", str(script)]).decode() == f"{expected}|1700000000"
+    script.write_text('io.write(os.getenv("SOURCE_DATE_EPOCH") or "-")\n')
+    assert pandoc.run(["lua", str(script)], epoch=1700000000).decode() == "1700000000"
+    assert pandoc.run(["lua", str(script)]).decode() == "-"
+    assert "SOURCE_DATE_EPOCH" not in os.environ          # never written into this process's environment
 
-    seen = []
-    real_run = pandoc.subprocess.run
 
-    def run(*args, **kwargs):
-        seen.append((kwargs.get("env") or os.environ).get("GHCRTS"))
-        return real_run(*args, **kwargs)
-    monkeypatch.setattr(pandoc.subprocess, "run", run)
-    source = tmp_path / "a.md"
-    source.write_text("Words.\n", encoding="utf-8")
-    assert pandoc.read_markdown(source)["blocks"][0]["t"] == "Para" and seen == [expected]
+def test_a_pandoc_killed_by_a_signal_says_so(tmp_path):
+    """pandoc stopped by the file-size limit (SIGXFSZ), as under `ulimit -f`: the message names the signal."""
+    import resource
+    import subprocess
+    from publish.errors import RenderError
+
+    def limit():
+        resource.setrlimit(resource.RLIMIT_FSIZE, (1024, 1024))
+    big = tmp_path / "big.md"
+    big.write_text("word " * 20000, encoding="utf-8")
+    result = subprocess.run([pandoc.executable(), str(big), "-o", str(tmp_path / "out.html")], preexec_fn=limit,
+                            capture_output=True)
+    assert result.returncode < 0
+    message = pandoc._reason(result)
+    assert message.startswith("killed by SIGXFSZ") and "file-size limit" in message
+    with pytest.raises(RenderError) as caught:
+        pandoc.run(["lua", str(tmp_path / "missing.lua")], path=tmp_path / "x.epub")
+    assert str(caught.value).startswith(f"{tmp_path / 'x.epub'}:1: pandoc failed: ") and "missing.lua" in str(caught.value)

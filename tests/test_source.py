@@ -9,7 +9,7 @@ import yaml
 
 from publish import pandoc
 from publish.segments import citation_keys, pandoc_text
-from publish.source import bibliography_ids, check_citations, load
+from publish.source import bibliography_ids, check, load
 
 from .conftest import ROOT
 
@@ -84,7 +84,7 @@ def test_28_notes_27_citations_26_works(source):
 
 
 def test_every_citation_resolves_and_every_work_is_cited(source):
-    check_citations(source, REFERENCES)
+    check(source, REFERENCES, ROOT)
     assert bibliography_ids(REFERENCES) == set(citation_keys(source.ast["blocks"]))
 
 

@@ -10,7 +10,6 @@ import polib
 
 from . import pandoc
 from .errors import CatalogError
-from .fsutil import digest
 from .segments import Slot, parse_translations, to_markdown, walk
 
 log = logging.getLogger(__name__)
@@ -42,14 +41,12 @@ EAST_ASIAN = ("zh", "ja", "ko")
 
 
 def apply(doc: dict, po: polib.POFile | None, lang_tag: str, po_path: Path | None = None,
-          source_tag: str | None = None, units: list[str] | None = None, cache_dir: Path | None = None
-          ) -> tuple[dict, ApplyReport]:
+          source_tag: str | None = None, units: list[str] | None = None) -> tuple[dict, ApplyReport]:
     """A translated copy of ``doc``; units without a usable translation keep the source text.
 
     With ``source_tag``, a unit left in the source language is marked with it (a span with a lang
     attribute), so that hyphenation, fonts and screen readers treat it as what it is. ``units`` is
-    the Markdown of each unit of ``doc`` when it is already known (``Source.segments``). Under
-    ``cache_dir``, the parsed translations are kept for the next build of the same catalog.
+    the Markdown of each unit of ``doc`` when it is already known (``source.segments``).
     """
     translated = pandoc.copy_ast(doc)
     translated.setdefault("meta", {})["lang"] = {"t": "MetaInlines", "c": [{"t": "Str", "c": lang_tag}]}
@@ -77,13 +74,12 @@ def apply(doc: dict, po: polib.POFile | None, lang_tag: str, po_path: Path | Non
     reader = "markdown-implicit_figures"
     if lang_tag.split("-")[0] in EAST_ASIAN:
         reader += "+east_asian_line_breaks"
-    memo = cache_dir / "parsed" / f"{digest(str(po_path), reader)}.json" if cache_dir else None
-    parsed = parse_translations([c[0] for c in chosen], [c[1] for c in chosen], reader, memo)
+    parsed = parse_translations([c[0] for c in chosen], [c[1] for c in chosen], reader)
     for (slot, _, entry), value in zip(chosen, parsed):
         problem = value if isinstance(value, Exception) else _citation_problem(slot, value)
         if problem is not None:
             report.problems.append(CatalogError(f"{problem}; the English text is used",
-                                                po_path, entry.linenum, slot.context))
+                                                po_path, getattr(entry, "msgstr_line", entry.linenum), slot.context))
             fallback.append(slot)
             continue
         slot.set(value)

@@ -1,44 +1,52 @@
-"""The build: sources -> catalogs -> editions -> artifacts, incremental and in parallel.
+"""The build: sources -> catalogs -> editions -> gates -> artifacts.
 
-Each artifact (document, language, format) is keyed on the content hashes of everything that
-shapes it; an artifact whose key is unchanged is not rebuilt. Every artifact is written through a
-temporary file and a rename, so an interrupted build leaves the previous artifact or none.
+1. load each document's source (its AST from the cache when its bytes are known) and check it;
+2. update the catalogs whose template or content changed;
+3. plan each edition: its key (everything that shapes it), its date, what the cache knows of it;
+4. in one pool of worker processes, prepare the editions and check the catalogs the cache does not
+   know, decide each edition's gates as soon as its facts and findings are in, and render the artifacts
+   whose key changed, collected as they complete;
+5. place them: a published edition in ``build/<lang>/``, a draft in ``build/drafts/<doc>/<lang>/``, and
+   nothing stale left in the published tree, whose ``index.html`` lists what is published.
+
+Every artifact is written through a temporary file and a rename, so an interrupted build leaves the
+previous artifact or none.
 """
 
 from __future__ import annotations
 
-import fcntl
-import heapq
-import json
 import logging
 import multiprocessing
 import os
+import shutil
 import subprocess
-import threading
 import time
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, ThreadPoolExecutor, wait
-from contextlib import contextmanager
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
-from functools import cached_property
-from importlib import metadata
+from datetime import date, datetime, timezone
 from pathlib import Path
 
-from typing import TYPE_CHECKING
-
-from . import __version__
-from . import source as sources_mod
-from .errors import PublishError, ReleaseError, RenderError
-from .fsutil import PARSED, digest, tree_digest, write_atomic
-from .project import Document, Language, Project
-
-if TYPE_CHECKING:
-    from .edition import Edition
-
-# Stages import their heavy modules (pandoc, Jinja2, Babel, WeasyPrint) when they run, so that a
-# build with nothing to do stays fast.
+from . import gates, pandoc, tools
+from . import source as sources
+from .cache import Cache, code, digest, file_digest
+from .checks import Finding, Target, check_targets
+from .errors import PublishError, RenderError, UsageError
+from .fsutil import locked, write_atomic
+from .project import KNOWN_FORMATS, Document, Language, Project
 
 log = logging.getLogger(__name__)
-FORMAT_ORDER = {"pdf": 0, "epub": 1, "html": 2}   # longest first: the short ones fill in at the end
+
+# The templates each format reads; a change elsewhere in templates/ leaves its artifacts alone.
+TEMPLATES = {
+    "shared": ["base.html.j2", "toc.html.j2", "colophon.html.j2", "css/base.css", "csl/*"],
+    "html": ["html/*", "css/screen.css", "css/print-site.css", "js/*"],
+    "pdf": ["pdf/*", "css/print.css"],
+    "epub": ["epub/*", "css/epub.css"],
+    "edition": ["figures/*"],                # read when an edition is prepared (its charts)
+    "index": ["index.html.j2"],
+}
+FORMAT_ORDER = ("pdf", "epub", "html")      # longest first: the short ones fill in at the end
+PDF_LIBRARIES = ("weasyprint", "pydyf", "tinycss2", "cssselect2", "fonttools", "Pillow")
 
 
 @dataclass
@@ -52,12 +60,21 @@ class BuildOptions:
 
 
 @dataclass
-class Task:
+class Plan:
+    """One edition (document, language) in this build."""
     document: Document
     language: Language
-    fmt: str
-    key: str
-    out: Path
+    source: sources.Source
+    key: str                                   # digest of everything that shapes the prepared edition
+    date: date                                 # the edition date it prints
+    facts: dict | None = None                  # what its preparation found (cache, or this build)
+    findings: list[Finding] | None = None      # QA of the catalogs it uses (none for the source language)
+    verdict: gates.Verdict | None = None
+    failed: bool = False                       # it could not be prepared (reported)
+
+    @property
+    def pair(self) -> tuple[str, str]:
+        return self.document.id, self.language.code
 
 
 @dataclass
@@ -65,11 +82,12 @@ class BuildResult:
     built: list[tuple[Path, float]] = field(default_factory=list)
     up_to_date: list[Path] = field(default_factory=list)
     errors: list[PublishError] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    verdicts: dict[tuple[str, str], gates.Verdict] = field(default_factory=dict)
+    merged: list[Path] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return not self.errors
+        return not self.errors and not any(v.failed for v in self.verdicts.values())
 
     def fail(self, error: PublishError) -> None:
         if str(error) not in map(str, self.errors):     # the same broken file is met by several stages
@@ -78,402 +96,145 @@ class BuildResult:
 
 def build(project: Project, options: BuildOptions | None = None) -> BuildResult:
     options = options or BuildOptions()
+    jobs = _jobs(options)
     result = BuildResult()
-    clock = _Stopwatch()
-    _reproducible_dates(project)
-    PARSED.keep_under(project.build_dir)
-    with _locked(project), _Workers(_jobs(options)) as workers:
+    cache = Cache(project.build_dir / ".cache")
+    with locked(project.root):
         _remove_stale_temporaries(project)
-        state = _State(project.build_dir / ".cache" / "state.json")
-        tasks, up_to_date = _plan(project, options, state)
-        if tasks:                    # there is work whatever the catalogs say: the processes start now
-            workers.start(pdf=any(t.fmt == "pdf" for t in tasks))
-        sources = _load_sources(project, result)
-        clock.lap("sources")
-        _produce(project, sources, (tasks, up_to_date), options, state, result, workers)
-        clock.lap("catalogs, editions and artifacts")
-        if result.built or not (project.build_dir / "index.html").exists():
-            _write_index(project, sources)
-        state.save()
-        clock.lap("index")
+        try:
+            loaded = load_sources(project, cache, result)
+            if options.merge:
+                _merge_catalogs(project, loaded, cache, result)
+            plans = [_plan(project, cache, doc, lang, loaded[doc.id], options)
+                     for doc in project.documents if doc.id in loaded for lang in _languages(project, options)]
+            _Run(project, cache, options, plans, result, jobs).run()
+            _place(project, options, plans, result)
+        finally:
+            _remove_stale_temporaries(project)      # what an interrupted worker left half-written
     return result
 
 
-def _reproducible_dates(project: Project) -> None:
-    """Without SOURCE_DATE_EPOCH, the date of the last commit stands for it, so that two builds of the
-    same tree give the same bytes (pandoc, WeasyPrint and the templates all read it)."""
-    if os.environ.get("SOURCE_DATE_EPOCH"):
-        return
-    try:
-        stamp = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=project.root, capture_output=True,
-                               text=True, timeout=5).stdout.strip()
-    except (OSError, subprocess.TimeoutExpired):
-        stamp = ""
-    if not stamp.isdigit():
-        stamp = str(int(max(doc.source.stat().st_mtime for doc in project.documents if doc.source.exists())))
-    os.environ["SOURCE_DATE_EPOCH"] = stamp
+def _jobs(options: BuildOptions) -> int:
+    if options.jobs is not None and options.jobs < 1:
+        raise UsageError(f"--jobs {options.jobs}: give at least 1 (default: the number of cores)")
+    return options.jobs or os.cpu_count() or 1
 
 
-class _Skipped(Exception):
-    """An edition whose source could not be read (already reported)."""
+def _languages(project: Project, options: BuildOptions) -> list[Language]:
+    return [project.language(code) for code in options.languages] if options.languages else project.languages
 
 
-class _Stopwatch:
-    """Logs the time of each stage at debug level (publish -v build)."""
+# -- 1. sources ---------------------------------------------------------------------------------------
 
-    def __init__(self):
-        self.last = time.perf_counter()
-
-    def lap(self, stage: str) -> None:
-        now = time.perf_counter()
-        log.debug("stage %s: %.2f s", stage, now - self.last)
-        self.last = now
-
-
-# -- stages -------------------------------------------------------------------------------------
-
-def _load_sources(project: Project, result: BuildResult | None = None) -> dict[str, sources_mod.Source]:
-    """Each document's parsed source; one that cannot be read is reported and its editions skipped."""
-    cache = project.build_dir / ".cache"
-    sources = {}
+def load_sources(project: Project, cache: Cache | None = None, result: BuildResult | None = None
+                 ) -> dict[str, sources.Source]:
+    """Each document's parsed and checked source; one that cannot be read is reported and its editions
+    skipped (without ``result``, the error is raised)."""
+    loaded = {}
     for doc in project.documents:
         try:
-            sources[doc.id] = sources_mod.load(doc.source, cache, project.catalog_path(doc))
+            source = sources.load(doc.source, cache)
+            sources.check(source, doc.bibliography, project.root)
+            loaded[doc.id] = source
         except PublishError as exc:
             if result is None:
                 raise
             result.fail(exc)
-    return sources
+    return loaded
 
 
-def _plan(project: Project, options: BuildOptions, state: "_State") -> tuple[list[Task], list[Path]]:
-    languages = [project.language(code) for code in options.languages] if options.languages else project.languages
-    formats = options.formats or project.formats
-    shared = _shared_key(project)
-    template_keys = {fmt: _templates_key(project, fmt) for fmt in formats}
-    tasks, fresh = [], []
-    for doc in project.documents:
-        if not doc.source.exists():
-            continue
-        for lang in languages:
-            edition_key = digest(shared, *_edition_inputs(project, doc, lang))
-            for fmt in formats:
-                out = artifact_path(project, doc.id, lang.code, fmt)
-                key = digest(edition_key, fmt, template_keys[fmt], repr(project.pdf) if fmt == "pdf" else "")
-                if state.data.get(_state_key(doc, lang, fmt)) == key and out.exists():
-                    fresh.append(out)
-                else:
-                    tasks.append(Task(doc, lang, fmt, key, out))
-    return tasks, fresh
+# -- 2. catalogs ------------------------------------------------------------------------------------
 
-
-def _fitness(edition: "Edition", options: BuildOptions) -> ReleaseError | None:
-    """Why an edition must not be published, if it must not."""
-    where = f"{edition.document.id} ({edition.language.code})"
-    report = edition.report
-    if report is not None and report.percent < edition.language.min_completeness:
-        return ReleaseError(f"{where}: {report.percent:.1f}% translated, below the minimum of "
-                            f"{edition.language.min_completeness:g}% set in the project file; not published",
-                            report.path)
-    if options.release:
-        if edition.provisional:
-            return ReleaseError(f"{where}: figures {', '.join(edition.provisional)} are drawn from unverified data; "
-                                "an editor must verify the CSV values (verified = yes) before release",
-                                edition.document.source)
-        if report is not None and (report.fallbacks or report.problems):
-            return ReleaseError(f"{where}: {report.fallbacks} units are untranslated, fuzzy or unusable; "
-                                "a release needs a complete catalog", report.path)
-    return None
-
-
-def _qa(project: Project, doc_id: str, code: str, options: BuildOptions) -> ReleaseError | None:
-    """An edition whose catalogs have QA errors is not published, unless the editor overrides it."""
-    if options.ignore_qa or code == project.source_language:
-        return None
-    from .checks import ERROR, check_project, error_checks
-    errors = [f for f in check_project(project, [code], release=options.release,
-                                       only=error_checks(options.release)) if f.severity == ERROR]
-    if not errors:
-        return None
-    shown = "\n  ".join(str(f) for f in errors[:10]) + ("\n  ..." if len(errors) > 10 else "")
-    return ReleaseError(f"{doc_id} ({code}): not published: `publish check` finds "
-                        f"{len(errors)} errors (fix them, or build with --ignore-qa):\n  {shown}",
-                        Path(errors[0].file), errors[0].line)
-
-
-def _produce(project: Project, sources, planned: tuple[list[Task], list[Path]], options: BuildOptions,
-             state: "_State", result: BuildResult, workers: "_Workers") -> None:
-    """Merge the catalogs, prepare the editions one after the other in a thread of this process, and
-    hand each artifact to the worker processes as soon as its edition is ready, longest first (PDF,
-    EPUB, HTML). The source language's editions need no catalog: they are prepared while the
-    catalogs merge, so that the first PDF starts as soon as a worker can take it.
-
-    Rendering runs in worker processes: two threads of pure Python would only take turns.
-    """
-    (project.build_dir / ".cache").mkdir(parents=True, exist_ok=True)
-    editions = _Editions(project, sources, options, result)
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="catalogs") as merger, editions:
-        editions.add([t for t in planned[0] if t.language.code == project.source_language])
-        merging = merger.submit(_merge_catalogs, project, sources, dict(state.data)) if options.merge else None
-        if merging is None:
-            editions.add(planned[0])
-            result.up_to_date = planned[1]
-        while merging is not None or editions.preparing or workers.busy:
-            done, _ = wait([*([merging] if merging else []), *editions.preparing, *workers.running],
-                           return_when=FIRST_COMPLETED)
-            if merging in done:
-                keys, errors = merging.result()
-                merging = None
-                state.data.update(keys)
-                state.save()
-                for error in errors:
-                    result.fail(error)
-                tasks, result.up_to_date = _plan(project, options, state)
-                editions.add(tasks)
-            for future in done:
-                if future in editions.preparing:
-                    ready = editions.ready(future)
-                    if ready is not None:
-                        edition, tasks, given = ready
-                        for task in tasks:
-                            workers.add(task, editions.ctx, edition, given if task.fmt == "pdf" else {})
-                        workers.feed()
-                elif future in workers.running:
-                    _finished(project, workers, future, state, result)
-
-
-def _merge_catalogs(project: Project, sources, state: dict[str, str]) -> tuple[dict[str, str], list[PublishError]]:
-    """Re-extract and merge the catalogs whose inputs changed: the state's entries that changed, and the
-    catalogs that could not be merged. (It runs in a thread: it works on a copy of the state.)"""
+def _merge_catalogs(project: Project, loaded, cache: Cache, result: BuildResult) -> None:
     from .update import update_catalogs
-    known = dict(state)
-    errors = update_catalogs(project, sources, only_if_changed=known).errors
-    return {key: value for key, value in known.items() if state.get(key) != value}, errors
+    update = update_catalogs(project, loaded, cache, epoch=_environment_epoch())
+    for error in update.errors:
+        result.fail(error)
+    for path, report in update.reports.items():
+        log.info("merged %s: %s", path.relative_to(project.root), describe(report))
+    result.merged = update.written
 
 
-def _finished(project: Project, workers: "_Workers", future, state: "_State", result: BuildResult) -> None:
-    task = workers.finished(future)
+def describe(report) -> str:
+    parts = [f"{report.kept} kept", f"{report.moved} moved", f"{report.fuzzy} fuzzy", f"{report.obsoleted} obsolete",
+             f"{report.new} new"]
+    if report.restored:
+        parts.insert(3, f"{report.restored} restored")
+    return ", ".join(parts)
+
+
+# -- 3. plans ---------------------------------------------------------------------------------------
+
+def _plan(project: Project, cache: Cache, doc: Document, lang: Language, source: sources.Source,
+          options: BuildOptions) -> Plan:
+    is_source = lang.code == project.source_language
+    catalog = None if is_source else project.catalog_path(doc, lang)
+    ui = project.translations_dir / lang.code / "templates.po"
+    from .edition import overlay_path
+    overlay = overlay_path(doc, lang)
+    csl = lang.csl or doc.csl
+    data = source.data_files
+    key = digest(code("edition"), pandoc.version(), tools.distributions("Jinja2", "Babel", "polib", "PyYAML"),
+                 source.digest, doc.id, repr(lang), project.source.tag,
+                 file_digest(doc.bibliography), file_digest(overlay), file_digest(csl), file_digest(catalog),
+                 file_digest(ui), _templates_key(project, "edition"), *(f"{p}:{file_digest(p)}" for p in data))
+    inputs = [doc.source, *data, doc.bibliography, overlay, csl, catalog]
+    plan = Plan(doc, lang, source, key, _edition_date(project, doc, source, [p for p in inputs if p]))
+    plan.facts = cache.get("facts", key)
+    if not is_source:
+        # (a release asks for completeness through release-completeness; QA is the same as for any build)
+        plan.findings = _kept_findings(project, cache, _targets(project, doc, lang), False)
+    return plan
+
+
+def _targets(project: Project, doc: Document, lang: Language) -> list[Target]:
+    """The catalogs an edition uses: its document's and the templates'."""
+    from .checks import template_of
+    paths = [project.catalog_path(doc, lang), project.translations_dir / lang.code / "templates.po"]
+    return [Target(lang, path, template_of(project, path)) for path in paths if path.exists()]
+
+
+def _kept_findings(project: Project, cache: Cache, chosen: list[Target], release: bool) -> list[Finding] | None:
+    from .checks import kept_findings
+    found = []
+    for target in chosen:
+        kept = kept_findings(project, cache, target, release)
+        if kept is None:
+            return None
+        found += kept
+    return found
+
+
+def _edition_date(project: Project, doc: Document, source: sources.Source, inputs: list[Path]) -> date:
+    """The date an edition prints: the front matter's or the project file's; else the date of the last
+    commit that touched its inputs; else the newest of their modification times."""
+    given = source.date() or doc.date
+    if given is not None:
+        return given
     try:
-        seconds = future.result()
-    except PublishError as exc:
-        result.fail(exc)
-        return
-    except Exception as exc:   # a renderer's own failure must not take the other editions down
-        log.debug("rendering %s failed", task.out, exc_info=exc)
-        result.fail(RenderError(f"rendering failed: {type(exc).__name__}: {exc}", task.out))
-        return
-    state.data[_state_key(task.document, task.language, task.fmt)] = task.key
-    state.save()
-    result.built.append((task.out, seconds))
-    log.info("built %s (%.1f s)", task.out.relative_to(project.root), seconds)
+        stamp = subprocess.run(["git", "log", "-1", "--format=%ct", "--", *map(str, inputs)], cwd=project.root,
+                               capture_output=True, text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.TimeoutExpired):
+        stamp = ""
+    if stamp.isdigit():
+        return datetime.fromtimestamp(int(stamp), tz=timezone.utc).date()
+    newest = max((p.stat().st_mtime for p in inputs if p.exists()), default=time.time())
+    return datetime.fromtimestamp(newest, tz=timezone.utc).date()
 
 
-class _Editions:
-    """The editions being prepared, one after the other in a thread, with their QA gate beside them
-    in another (preparation spends most of its time waiting for pandoc)."""
-
-    def __init__(self, project: Project, sources, options: BuildOptions, result: BuildResult):
-        self.project, self.sources, self.options, self.result = project, sources, options, result
-        self.ctx = None         # made with the first edition: a build with nothing to do imports no renderer
-        self.tasks: dict[tuple[str, str], list[Task]] = {}
-        self.checked: dict = {}
-        self.preparing: dict = {}
-        self._preparer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prepare")
-        self._checker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="qa")
-
-    def add(self, tasks: list[Task]) -> None:
-        """Prepare the editions of these tasks (an edition already under way is not prepared again)."""
-        new: dict[tuple[str, str], list[Task]] = {}
-        for task in tasks:
-            pair = (task.document.id, task.language.code)
-            if pair not in self.tasks:
-                new.setdefault(pair, []).append(task)
-        if new and self.ctx is None:
-            from .render import RenderContext
-            self.ctx = RenderContext(self.project, [(l.code, l.tag, l.name) for l in self.project.languages])
-        self.tasks.update(new)
-        for pair in new:
-            self.checked[pair] = self._checker.submit(_qa, self.project, *pair, self.options)
-        for pair in new:
-            self.preparing[self._preparer.submit(self._prepare, pair)] = pair
-
-    @cached_property
-    def _installed_fonts(self) -> set[str]:
-        """The installed faces, listed once per build (by the one thread that prepares editions)."""
-        from .render.fonts import available_fonts
-        return available_fonts()
-
-    def ready(self, future) -> tuple["Edition", list[Task], dict] | None:
-        """The edition prepared, its tasks and what the PDF is given; None if it is not to be rendered."""
-        del self.preparing[future]
-        try:
-            return future.result()
-        except _Skipped:
-            return None
-        except PublishError as exc:
-            self.result.fail(exc)
-            return None
-
-    def _prepare(self, pair: tuple[str, str]) -> tuple["Edition", list[Task], dict]:
-        from .edition import prepare
-        from .render.common import html_writes
-        project = self.project
-        doc, lang = project.document(pair[0]), project.language(pair[1])
-        tasks = self.tasks[pair]
-        if doc.id not in self.sources:
-            raise _Skipped()
-        if any(t.fmt == "pdf" for t in tasks):
-            from .render.fonts import require_fonts
-            try:
-                require_fonts(lang, self._installed_fonts)
-            except RenderError as exc:         # no PDF without its fonts; the other formats still build
-                self.result.fail(exc)
-                tasks = [t for t in tasks if t.fmt != "pdf"]
-        start = time.perf_counter()
-        edition = prepare(project, doc, lang, self.sources[doc.id], html_writes({t.fmt for t in tasks}))
-        problem = _fitness(edition, self.options) or self.checked[pair].result()
-        log.debug("prepared %s/%s in %.2f s", doc.id, lang.code, time.perf_counter() - start)
-        if problem is not None:
-            raise problem
-        for name, svg in edition.svgs.items():
-            write_atomic(project.build_dir / edition.language.code / "figures" / name, svg)
-        given = {}
-        if any(t.fmt == "pdf" for t in tasks):
-            # Written here, while the workers may still be starting: the PDF task is then WeasyPrint alone.
-            from .render.pdf import print_page
-            given["page"] = print_page(self.ctx, edition)
-        return edition, tasks, given
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self._preparer.shutdown(cancel_futures=True)
-        self._checker.shutdown(cancel_futures=True)
-        return False
+def _environment_epoch() -> int | None:
+    """SOURCE_DATE_EPOCH, when the environment sets it: the files' own timestamps."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "")
+    return int(value) if value.isdigit() else None
 
 
-class _Workers:
-    """Worker processes for the renderers, started before they are needed, fed longest task first.
-
-    They come from a fork server that has imported WeasyPrint, Jinja2 and Babel once (forking this
-    threaded process itself could copy a held lock into a child). Each worker is handed one task at
-    a time, so that a PDF whose edition becomes ready is not queued behind shorter tasks.
-    """
-
-    PRELOAD = ["publish.render.pdf", "publish.render.html", "publish.render.epub"]
-    PDF_PRELOAD = ["publish.render.libraries", "publish.render.fetcher", "publish.render.layout_fix"]
-
-    def __init__(self, jobs: int):
-        self.jobs = jobs
-        self.pool: ProcessPoolExecutor | None = None
-        self.queue: list = []            # heap of (format order, arrival, task, ctx, edition, given)
-        self.running: dict = {}
-        self._arrivals = 0
-        self._starter: threading.Thread | None = None
-
-    def start(self, pdf: bool = True) -> None:
-        """Start the processes in the background, so that their imports overlap the build's first stages.
-        WeasyPrint is imported beforehand only if a PDF is to be made."""
-        if self._starter is None:
-            self._starter = threading.Thread(target=self._start, args=(pdf,), name="start-workers", daemon=True)
-            self._starter.start()
-
-    def _start(self, pdf: bool) -> None:
-        mp = multiprocessing.get_context("forkserver")
-        mp.set_forkserver_preload((self.PDF_PRELOAD if pdf else []) + self.PRELOAD)
-        self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=mp, initializer=_worker_setup)
-        for _ in range(self.jobs):      # the fork server starts with the first process
-            self.pool.submit(os.getpid)
-
-    def _ready(self) -> ProcessPoolExecutor:
-        self.start()
-        self._starter.join()
-        return self.pool
-
-    def add(self, task: Task, ctx, edition: "Edition", given: dict) -> None:
-        self._arrivals += 1
-        heapq.heappush(self.queue, (FORMAT_ORDER.get(task.fmt, 9), self._arrivals, task, ctx, edition, given))
-
-    def finished(self, future) -> Task:
-        task = self.running.pop(future)
-        self.feed()
-        return task
-
-    @property
-    def busy(self) -> bool:
-        return bool(self.running or self.queue)
-
-    def feed(self) -> None:
-        """Hand queued tasks to idle workers, longest first."""
-        while self.queue and len(self.running) < self.jobs:
-            _, _, task, ctx, edition, given = heapq.heappop(self.queue)
-            self.running[self._ready().submit(_render_one, task.fmt, ctx, edition, task.out, given)] = task
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        if self._starter is not None:
-            self._starter.join()
-            self.pool.shutdown(cancel_futures=True)
-        return False
-
-
-def _worker_setup() -> None:
-    """Page layout allocates millions of short-lived objects: the cyclic collector runs less often, and
-    never scans what the worker was forked with."""
-    import gc
-    gc.freeze()
-    gc.set_threshold(20_000, 20, 20)
-
-
-def _render_one(fmt: str, ctx, edition: "Edition", out: Path, given: dict) -> float:
-    from .render import render
-    PARSED.keep_under(ctx.project.build_dir)     # the template strings' catalogs, as this build read them
-    start = time.perf_counter()
-    render(fmt, ctx, edition, out, **given)
-    return time.perf_counter() - start
-
-
-def artifact_path(project: Project, doc_id: str, lang: str, fmt: str) -> Path:
-    return project.build_dir / lang / f"{doc_id}.{fmt}"
-
-
-def _write_index(project: Project, sources: dict) -> None:
-    from . import i18n
-    source = project.source
-    env = i18n.environment(project.templates_dir, source.tag, i18n.Translations())
-    documents = []
-    for doc in project.documents:
-        if doc.id not in sources:
-            continue
-        meta = sources[doc.id].ast.get("meta", {})
-        from .segments import pandoc_text
-        text = lambda key: pandoc_text(meta[key]["c"]).strip() if key in meta else ""  # noqa: E731
-        editions = []
-        for lang in project.languages:
-            if artifact_path(project, doc.id, lang.code, "html").exists():
-                editions.append({"code": lang.code, "tag": lang.tag, "name": lang.name,
-                                 "downloads": [f for f in project.formats if f != "html"
-                                               and artifact_path(project, doc.id, lang.code, f).exists()]})
-        documents.append({"id": doc.id, "title": text("title"), "subtitle": text("subtitle"), "editions": editions})
-    page = i18n.render(env, "index.html.j2", lang=source.tag, title=documents[0]["title"] if documents else "",
-                       subtitle="", description="", keywords=[], documents=documents)
-    target = project.build_dir / "index.html"
-    if not target.exists() or target.read_text(encoding="utf-8") != page:
-        write_atomic(target, page)
-
-
-# -- keys, state, locking -----------------------------------------------------------------------
-
-# The templates each format reads; a change elsewhere in templates/ leaves its artifacts alone.
-TEMPLATES = {
-    "shared": ["base.html.j2", "toc.html.j2", "colophon.html.j2", "css/base.css", "figures/*", "csl/*"],
-    "html": ["html/*", "css/screen.css", "css/print-site.css", "js/*", "index.html.j2"],
-    "pdf": ["pdf/*", "css/print.css"],
-    "epub": ["epub/*", "css/epub.css"],
-}
+def file_epoch(printed: date) -> int:
+    """The timestamp inside the files (PDF CreationDate, EPUB modified): SOURCE_DATE_EPOCH, else the
+    printed date."""
+    given = _environment_epoch()
+    if given is not None:
+        return given
+    return int(datetime(printed.year, printed.month, printed.day, tzinfo=timezone.utc).timestamp())
 
 
 def _templates_key(project: Project, part: str) -> str:
@@ -482,71 +243,273 @@ def _templates_key(project: Project, part: str) -> str:
     if part == "shared":      # anything not claimed by a format counts for all of them
         claimed = {p for patterns in TEMPLATES.values() for pattern in patterns for p in root.glob(pattern)}
         files = sorted(set(files) | {p for p in root.rglob("*") if p.is_file() and p not in claimed})
-    return digest(*(f"{p.relative_to(root)}\0".encode() + p.read_bytes() for p in files))
+    return digest(*(f"{p.relative_to(root)}:{file_digest(p)}" for p in files))
 
 
-def _shared_key(project: Project) -> str:
-    versions = [__version__, _dist_version("pypandoc-binary"), _dist_version("weasyprint"), _dist_version("Jinja2"),
-                _dist_version("Babel")]
-    return digest(*versions, tree_digest(Path(__file__).parent, "*.py", "*.lua", "*.html"),
-                  project.path.read_bytes(), _templates_key(project, "shared"),
-                  os.environ.get("SOURCE_DATE_EPOCH", ""))
+# -- 4. the pool ------------------------------------------------------------------------------------
+
+def artifact_path(project: Project, doc_id: str, lang: str, fmt: str, draft: bool = False) -> Path:
+    """Where an artifact goes: the published tree, or the drafts' folder."""
+    if draft:
+        return project.build_dir / "drafts" / doc_id / lang / f"{doc_id}.{fmt}"
+    return project.build_dir / lang / f"{doc_id}.{fmt}"
 
 
-def _edition_inputs(project: Project, doc: Document, lang: Language) -> list[bytes | str]:
-    parts: list[bytes | str] = [doc.id, lang.code, tree_digest(doc.source.parent)]
-    for path in (doc.bibliography, doc.csl, lang.csl,
-                 project.catalog_path(doc, lang) if lang.code != project.source_language else None,
-                 project.translations_dir / lang.code / "templates.po"):
-        parts.append(path.read_bytes() if path is not None and path.exists() else b"-")
-    return parts
+class _Run:
+    """The work of the pool, collected as it completes."""
 
+    def __init__(self, project: Project, cache: Cache, options: BuildOptions, plans: list[Plan],
+                 result: BuildResult, jobs: int):
+        self.project, self.cache, self.options, self.plans, self.result = project, cache, options, plans, result
+        self.jobs = jobs
+        self.formats = [f for f in FORMAT_ORDER if f in (options.formats or project.formats)]
+        self.pool: ProcessPoolExecutor | None = None
+        self.running: dict[Future, tuple] = {}
+        self.rendered: set[tuple[str, str, str]] = set()
+        self._keys: dict[str, str] = {}
 
-def _state_key(doc: Document, lang: Language, fmt: str) -> str:
-    return f"{doc.id}/{lang.code}/{fmt}"
-
-
-def _dist_version(name: str) -> str:
-    try:
-        return metadata.version(name)
-    except metadata.PackageNotFoundError:
-        return "-"
-
-
-def _jobs(options: BuildOptions) -> int:
-    return options.jobs or os.cpu_count() or 1
-
-
-class _State:
-    """Keys of the artifacts and catalogs last built, kept in build/.cache/state.json."""
-
-    def __init__(self, path: Path):
-        self.path = path
+    def run(self) -> None:
         try:
-            self.data = json.loads(path.read_text(encoding="utf-8"))
-        except (FileNotFoundError, ValueError):
-            self.data = {}
-        self._saved = dict(self.data)
-
-    def save(self) -> None:
-        if self.data != self._saved:
-            write_atomic(self.path, json.dumps(self.data, indent=1, sort_keys=True))
-            self._saved = dict(self.data)
-
-
-@contextmanager
-def _locked(project: Project):
-    """One build at a time per tree: a second one waits for the first."""
-    project.build_dir.mkdir(parents=True, exist_ok=True)
-    with open(project.build_dir / ".lock", "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
+            for plan in self.plans:
+                if plan.facts is None:
+                    self._submit(("prepare", plan), _prepare, self.project, self.cache.folder, plan.document.id,
+                                 plan.language.code, plan.source, plan.key)
+                if plan.findings is None and plan.language.code != self.project.source_language:
+                    self._submit(("check", plan), _check, self.project, self.cache.folder,
+                                 _targets(self.project, plan.document, plan.language), False)
+            self._decide_and_render()
+            while self.running:
+                done, _ = wait(list(self.running), return_when=FIRST_COMPLETED)
+                for future in done:
+                    self._collect(future, self.running.pop(future))
+                self._decide_and_render()
+        except BaseException:             # interrupted, or a bug: the workers stop now, whatever they do
+            for child in multiprocessing.active_children():
+                child.kill()
+            raise
         finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            if self.pool is not None:
+                self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def _submit(self, what: tuple, function, *args) -> None:
+        if self.pool is None:
+            self.pool = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("fork"),
+                                            initializer=_die_with_parent, initargs=(os.getpid(),))
+        self.running[self.pool.submit(function, *args)] = what
+
+    def _collect(self, future: Future, what: tuple) -> None:
+        kind, plan, *rest = what
+        try:
+            value = future.result()
+        except Exception as exc:       # one edition's failure must not take the others down
+            if not isinstance(exc, PublishError):
+                log.debug("%s of %s/%s failed", kind, *plan.pair, exc_info=exc)
+                where = rest[0] if rest else self.project.catalog_path(plan.document, plan.language)
+                exc = RenderError(f"{kind} failed: {type(exc).__name__}: {exc}", where)
+            self.result.fail(exc)
+            if kind in ("prepare", "check"):     # not decided: not published either (nothing stale stays)
+                plan.failed = True
+                plan.verdict = gates.Verdict(gates.REFUSED, (f"it could not be {kind}ed (the error above)",))
+                self.result.verdicts[plan.pair] = plan.verdict
+                self.rendered.update((*plan.pair, fmt) for fmt in self.formats)
+            return
+        if kind == "prepare":
+            plan.facts = value
+            for problem in value["problems"]:
+                log.warning("%s", problem)
+        elif kind == "check":
+            plan.findings = value
+        else:
+            out, key = rest
+            self.cache.put("artifact", key, {"sha256": file_digest(out)})
+            self.result.built.append((out, value))
+            log.info("built %s (%.1f s)", out.relative_to(self.project.root), value)
+
+    def _decide_and_render(self) -> None:
+        for plan in self.plans:
+            if plan.verdict is None and not plan.failed and plan.facts is not None \
+                    and (plan.findings is not None or plan.language.code == self.project.source_language):
+                plan.verdict = gates.decide(plan.language, plan.language.code == self.project.source_language,
+                                            plan.facts, plan.findings or [], self.options.release,
+                                            self.options.ignore_qa)
+                self.result.verdicts[plan.pair] = plan.verdict
+                if plan.facts["provisional"] and plan.verdict.published:
+                    log.warning("%s (%s): provisional data in %s: not yet verified against the published source",
+                                *plan.pair, ", ".join(plan.facts["provisional"]))
+        for plan in self.plans:
+            if plan.verdict is None:
+                continue
+            for fmt in self.formats:
+                if (*plan.pair, fmt) in self.rendered:
+                    continue
+                if fmt == "html" and any(p.verdict is None and not p.failed for p in self.plans
+                                         if p.document.id == plan.document.id):
+                    continue          # the page links the published editions: known once all are decided
+                self.rendered.add((*plan.pair, fmt))
+                self._render(plan, fmt)
+
+    def _render(self, plan: Plan, fmt: str) -> None:
+        draft = not plan.verdict.published
+        out = artifact_path(self.project, plan.document.id, plan.language.code, fmt, draft)
+        ctx = self._context(plan, fmt)
+        if fmt == "pdf":
+            try:
+                from .render.fonts import require_fonts
+                require_fonts(plan.language, self._installed_fonts)
+            except PublishError as exc:       # no PDF without its fonts; the other formats still build
+                self.result.fail(exc)
+                return
+        key = digest(plan.key, fmt, code(f"render.{fmt}"), self._tools(fmt, plan.language),
+                     _templates_key(self.project, "shared"), _templates_key(self.project, fmt), repr(ctx))
+        kept = self.cache.get("artifact", key)
+        if kept is not None and out.exists() and kept.get("sha256") == file_digest(out):
+            self.result.up_to_date.append(out)
+            return
+        self._submit(("render", plan, out, key), _render, self.project, self.cache.folder, plan.document.id,
+                     plan.language.code, plan.source, plan.key, fmt, ctx, out)
+
+    def _context(self, plan: Plan, fmt: str):
+        from .render import RenderContext
+        published = tuple((p.language.code, p.language.tag, p.language.name) for p in self.plans
+                          if p.document.id == plan.document.id and p.verdict is not None and p.verdict.published)
+        draft = () if plan.verdict.published else (plan.verdict.state, *plan.verdict.reasons)
+        return RenderContext(self.project, plan.date, file_epoch(plan.date),
+                             languages=published if fmt == "html" else (),
+                             draft=draft, root="../" if not draft else "../../../")
+
+    @property
+    def _installed_fonts(self) -> dict[str, list[str]]:
+        if "fonts" not in self.__dict__:
+            self.__dict__["fonts"] = tools.installed_fonts()
+        return self.__dict__["fonts"]
+
+    def _tools(self, fmt: str, language: Language) -> str:
+        """The versions of what renders ``fmt``: libraries, programs, and the fonts it sets text in."""
+        if fmt not in self._keys:
+            libraries = {"html": ("Jinja2", "Babel"), "epub": ("Jinja2", "Babel", "Pillow"),
+                         "pdf": ("Jinja2", "Babel", *PDF_LIBRARIES)}[fmt]
+            extra = pandoc.version() if fmt == "epub" else tools.layout_libraries() if fmt == "pdf" else ""
+            self._keys[fmt] = digest(tools.distributions(*libraries), extra)
+        if fmt == "html":
+            return self._keys[fmt]
+        from .render.fonts import faces
+        return digest(self._keys[fmt], tools.font_files(faces(language), self._installed_fonts))
+
+
+def _die_with_parent(parent: int) -> None:
+    """In each worker: end when the build ends, however it ends (even by SIGKILL)."""
+    import ctypes
+    import signal
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)       # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:          # the build ended before the call above
+        os._exit(1)
+
+
+def _edition(project: Project, folder: Path | None, doc_id: str, lang: str, source, key: str):
+    """The prepared edition: from the cache, or prepared now and kept there."""
+    from . import edition as editions
+    cache = Cache(folder)
+    edition = editions.cached(project, cache, key)
+    if edition is None:
+        edition = editions.prepare(project, project.document(doc_id), project.language(lang), source,
+                                   [s.text for s in sources.segments(source, cache)])
+        cache.put("edition", key, edition.to_json())
+        cache.put("facts", key, edition.facts())
+    return edition
+
+
+def _prepare(project: Project, folder: Path | None, doc_id: str, lang: str, source, key: str) -> dict:
+    return _edition(project, folder, doc_id, lang, source, key).facts()
+
+
+def _check(project: Project, folder: Path | None, chosen: list[Target], release: bool) -> list[Finding]:
+    return check_targets(project, chosen, release, Cache(folder))
+
+
+def _render(project: Project, folder: Path | None, doc_id: str, lang: str, source, key: str, fmt: str, ctx,
+            out: Path) -> float:
+    from .render import render
+    edition = _edition(project, folder, doc_id, lang, source, key)
+    start = time.perf_counter()
+    render(fmt, ctx, edition, out)
+    return time.perf_counter() - start
+
+
+# -- 5. placing -------------------------------------------------------------------------------------
+
+def _place(project: Project, options: BuildOptions, plans: list[Plan], result: BuildResult) -> None:
+    """The published tree holds only published editions; a draft's artifacts leave it (and a published
+    edition's drafts go); then the index is written."""
+    for plan in plans:
+        if plan.verdict is None:
+            continue
+        if plan.verdict.published:
+            drafts = project.build_dir / "drafts" / plan.document.id / plan.language.code
+            shutil.rmtree(drafts, ignore_errors=True)
+            _remove_empty(drafts.parent, project.build_dir)
+        else:
+            for fmt in KNOWN_FORMATS:
+                artifact_path(project, plan.document.id, plan.language.code, fmt).unlink(missing_ok=True)
+    for lang in {plan.language.code for plan in plans}:
+        used = {name for plan in plans if plan.language.code == lang and plan.verdict is not None
+                and plan.verdict.published and plan.facts for name in plan.facts["svgs"]}
+        decided = all(p.verdict is not None for p in plans if p.language.code == lang)
+        folder = project.build_dir / lang / "figures"
+        if decided and folder.is_dir():
+            for figure in folder.glob("*.svg"):
+                if figure.name not in used:
+                    figure.unlink()
+        _remove_empty(folder, project.build_dir)
+    write_index(project)
+
+
+def _remove_empty(folder: Path, top: Path) -> None:
+    """``folder`` and the folders above it, up to ``top``, as long as they are empty."""
+    for path in [folder, *folder.parents]:
+        if path == top or not path.is_relative_to(top) or not path.is_dir() or any(path.iterdir()):
+            break
+        path.rmdir()
+
+
+def write_index(project: Project) -> None:
+    """``build/index.html``: every published edition of every document."""
+    from . import i18n
+    from .segments import pandoc_text
+    source = project.source
+    env = i18n.environment(project.templates_dir, source.tag, i18n.Translations())
+    documents = []
+    for doc in project.documents:
+        editions = []
+        for lang in project.languages:
+            if artifact_path(project, doc.id, lang.code, "html").exists() or any(
+                    artifact_path(project, doc.id, lang.code, f).exists() for f in project.formats):
+                editions.append({"code": lang.code, "tag": lang.tag, "name": lang.name,
+                                 "html": artifact_path(project, doc.id, lang.code, "html").exists(),
+                                 "downloads": [f for f in project.formats if f != "html"
+                                               and artifact_path(project, doc.id, lang.code, f).exists()]})
+        if not editions:
+            continue
+        try:
+            meta = sources.load(doc.source, Cache(project.build_dir / ".cache")).ast.get("meta", {})
+        except PublishError:
+            meta = {}
+        text = {key: pandoc_text(meta[key]["c"]).strip() if key in meta else "" for key in ("title", "subtitle")}
+        documents.append({"id": doc.id, "title": text["title"], "subtitle": text["subtitle"], "editions": editions})
+    target = project.build_dir / "index.html"
+    if not documents:
+        target.unlink(missing_ok=True)
+        return
+    page = i18n.render(env, "index.html.j2", lang=source.tag, title=documents[0]["title"],
+                       subtitle="", description="", keywords=[], documents=documents)
+    if not target.exists() or target.read_text(encoding="utf-8") != page:
+        write_atomic(target, page)
 
 
 def _remove_stale_temporaries(project: Project) -> None:
     """Temporary files left by an interrupted build (never artifacts themselves)."""
-    for path in project.build_dir.rglob(".*.tmp"):
-        path.unlink(missing_ok=True)
+    if project.build_dir.is_dir():
+        for path in project.build_dir.rglob(".*.tmp"):
+            path.unlink(missing_ok=True)

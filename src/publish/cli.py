@@ -1,9 +1,13 @@
-"""The ``publish`` command: a thin layer over the library. Exit 0 ok, 1 error, 2 usage error."""
+"""The ``publish`` command: a thin layer over the library. Exit 0 ok, 1 a failed run, 2 a usage error.
+
+Every expected failure ends in one line: ``path:line: what is wrong; what to do`` where a file is at
+fault, else ``publish <command>: ...``. A traceback means a bug (or ``-v``).
+"""
 
 from __future__ import annotations
 
 import argparse
-import gc
+import errno
 import json
 import logging
 import os
@@ -15,6 +19,7 @@ from . import __version__
 from .errors import PublishError
 
 log = logging.getLogger("publish")
+ENGINES = ("libre", "google", "deepl", "microsoft", "mymemory")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -25,26 +30,64 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.run(args) or 0
     except PublishError as exc:
+        if args.verbose:
+            log.debug("details", exc_info=exc)
         print(f"error: {exc}" if "\n" not in str(exc) else f"errors:\n{exc}", file=sys.stderr)
         return exc.exit_status
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:             # `publish stats | head`: the reader has all it wanted
+        _quiet_stdout()
+        return 0
+    except OSError as exc:              # the file system said no: a read-only folder, a full disk
+        if args.verbose:
+            log.debug("details", exc_info=exc)
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"error: publish {args.command}: {where}{_reason(exc)}", file=sys.stderr)
+        return 1
 
 
-def run() -> int:
-    """The ``publish`` program: ``main``, in a process that ends with it."""
-    status = main()
-    # On the way out, the cyclic collector would visit every object still alive, more than once: 70 to
-    # 80 ms after a check or a build with nothing to do. Frozen, they are left to the end of the
-    # process; objects outside cycles are still freed as the modules go, and the output is flushed.
-    gc.freeze()
-    return status
+def _reason(exc: OSError) -> str:
+    advice = {errno.EACCES: "check the folder's permissions", errno.EPERM: "check the folder's permissions",
+              errno.EROFS: "the file system is read-only", errno.ENOSPC: "free some disk space",
+              errno.EFBIG: "a file-size limit is set (ulimit -f)", errno.ENOENT: "create the folder first",
+              errno.EISDIR: "give a file name, not a folder", errno.ENOTDIR: "a part of the path is a file"}
+    text = (exc.strerror or str(exc)).rstrip(".").lower()
+    return f"{text}; {advice[exc.errno]}" if exc.errno in advice else text
+
+
+def _quiet_stdout() -> None:
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 def _terminate(signum, frame):
     # Turn SIGTERM into an exception so that temporary files are removed on the way out.
     raise KeyboardInterrupt
+
+
+def _positive(kind):
+    """An argparse type: a number of ``kind`` of at least 1 (a time: above 0)."""
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        if value < (1 if kind is int else 1e-3) or value > 10**6:
+            raise argparse.ArgumentTypeError(f"{text} is out of range: give a value from 1 to 1000000")
+        return value
+    return parse
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"{value} is out of range: a port is from 1 to 65535")
+    return value
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -53,63 +96,70 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--project", type=Path, help="the project file (default: publish.toml here or above)")
     parser.add_argument("-q", "--quiet", action="store_true", default=bool(os.environ.get("CI")),
                         help="only warnings and errors (the default when CI is set)")
-    parser.add_argument("-v", "--verbose", action="store_true")
+    parser.add_argument("-v", "--verbose", action="store_true", help="say more, with tracebacks")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = commands.add_parser("build", help="build every edition that changed")
     p.add_argument("--lang", action="append", help="only this language (repeatable)")
     p.add_argument("--format", action="append", choices=["html", "epub", "pdf"], help="only this format (repeatable)")
-    p.add_argument("--release", action="store_true", help="refuse provisional data and incomplete translations")
-    p.add_argument("--jobs", "-j", type=int, help="parallel renderers (default: the number of cores)")
+    p.add_argument("--release", action="store_true", help="refuse provisional data; keep incomplete translations as drafts")
+    p.add_argument("--jobs", "-j", type=_positive(int), metavar="N",
+                   help="worker processes, 1 or more (default: the number of cores)")
     p.add_argument("--ignore-qa", action="store_true", help="publish editions even when `publish check` finds errors")
     p.set_defaults(run=_build)
 
-    p = commands.add_parser("update-po", help="re-extract the templates and merge them into every catalog")
+    p = commands.add_parser("update-po", help="extract the templates and merge them into every catalog")
     p.set_defaults(run=_update_po)
 
     p = commands.add_parser("stats", help="translated / fuzzy / untranslated / obsolete per language")
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.set_defaults(run=_stats)
 
-    p = commands.add_parser("pot", help="write the translation template of a Markdown file")
-    p.add_argument("source", type=Path)
-    p.add_argument("-o", "--output", type=Path, required=True)
+    p = commands.add_parser("pot", help="write the translation template of any Markdown file")
+    p.add_argument("source", type=Path, help="a Markdown file")
+    p.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.pot", help="the template to write")
     p.set_defaults(run=_pot)
 
     p = commands.add_parser("apply", help="write the translated Markdown of a file with a catalog")
-    p.add_argument("source", type=Path)
-    p.add_argument("po", type=Path)
-    p.add_argument("-o", "--output", type=Path, required=True)
+    p.add_argument("source", type=Path, help="the English Markdown file")
+    p.add_argument("po", type=Path, help="its catalog in a language")
+    p.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.md", help="the Markdown to write")
     p.set_defaults(run=_apply)
 
     p = commands.add_parser("check", help="QA of the translations: exit 0 clean, 1 errors found, 2 usage error")
-    p.add_argument("--lang", action="append", help="only this language (repeatable)")
-    p.add_argument("--po", action="append", type=Path, help="only this catalog (repeatable)")
+    p.add_argument("--lang", action="append", help="only this language (repeatable); with --po, the file's language")
+    p.add_argument("--po", action="append", type=Path, metavar="FILE",
+                   help="only this catalog, anywhere (repeatable)")
+    p.add_argument("--doc", help="with --po: the document the catalog translates (default: the one it matches)")
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.add_argument("--release", action="store_true", help="untranslated, fuzzy and identical entries are errors")
     p.set_defaults(run=_check)
 
     p = commands.add_parser("export", help="hand a language to a vendor as XLIFF")
-    p.add_argument("--xliff", action="store_true", required=True)
-    p.add_argument("--lang", required=True)
-    p.add_argument("-o", "--output", type=Path, help="folder (default: build/xliff)")
+    p.add_argument("--xliff", action="store_true", required=True, help="as XLIFF 1.2 (the one format offered)")
+    p.add_argument("--lang", required=True, help="the language to hand over")
+    p.add_argument("-o", "--output", type=Path, metavar="FOLDER", help="folder (default: build/xliff)")
     p.set_defaults(run=_export)
 
-    p = commands.add_parser("import", help="take an XLIFF file back into its catalog, then check it")
+    p = commands.add_parser("import", help="take an XLIFF file back into its catalog, checked before it is written")
     p.add_argument("--xliff", type=Path, required=True, metavar="FILE.xlf")
-    p.add_argument("--lang", required=True)
-    p.add_argument("--doc", help="the document (default: the file's name)")
+    p.add_argument("--lang", required=True, help="the language of the file's translations")
+    p.add_argument("--doc", help="the document (default: the file's `original` attribute)")
+    p.add_argument("--partial", action="store_true",
+                   help="take the units that pass the checks even when others fail")
     p.set_defaults(run=_import)
 
     p = commands.add_parser("validate", help="epubcheck, the Nu HTML Checker and the PDF checks over build/")
     p.set_defaults(run=_validate)
 
-    p = commands.add_parser("serve", help="serve build/ on 127.0.0.1 and rebuild on save")
-    p.add_argument("--port", type=int, default=8000)
+    p = commands.add_parser("serve", help="serve the published editions on 127.0.0.1 and rebuild on save")
+    p.add_argument("--port", type=_port, default=8000, help="the port, 1 to 65535 (default: 8000)")
+    p.add_argument("--drafts", action="store_true", help="also serve build/drafts/ (editions not published)")
     p.set_defaults(run=_serve)
 
-    p = commands.add_parser("dist", help="pack every PDF and EPUB, the site and SHA-256 sums in one archive")
-    p.add_argument("-o", "--output", type=Path)
+    p = commands.add_parser("dist", help="pack the published editions, the site and SHA-256 sums in one archive")
+    p.add_argument("-o", "--output", type=Path, metavar="OUT.zip",
+                   help="the archive (default: build/dist/<project>-editions.zip)")
     p.set_defaults(run=_dist)
 
     p = commands.add_parser("glossary", help="export the glossary")
@@ -117,12 +167,14 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(run=_glossary)
 
     p = commands.add_parser("mt", help="pre-fill untranslated entries by machine translation (marked fuzzy)")
-    p.add_argument("--lang", required=True)
-    p.add_argument("--engine", required=True)
+    p.add_argument("--lang", required=True, help="the language to fill")
+    p.add_argument("--engine", required=True, choices=ENGINES, help="the engine")
     p.add_argument("--endpoint", help="the engine's URL (e.g. a LibreTranslate server)")
     p.add_argument("--doc", help="only this document")
-    p.add_argument("--batch", type=int, default=20)
-    p.add_argument("--timeout", type=float, default=20.0)
+    p.add_argument("--batch", type=_positive(int), default=20, metavar="N",
+                   help="entries saved together, 1 or more (default: 20)")
+    p.add_argument("--timeout", type=_positive(float), default=20.0, metavar="SECONDS",
+                   help="seconds to wait for each answer (default: 20)")
     p.set_defaults(run=_mt)
     return parser
 
@@ -143,24 +195,51 @@ def _project(args):
     return load_project(args.project)
 
 
+def _plural(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
 def _build(args) -> int:
     from .build import BuildOptions, build
+    from .gates import PUBLISHED
     project = _project(args)
     result = build(project, BuildOptions(languages=args.lang, formats=args.format, release=args.release,
                                          jobs=args.jobs, ignore_qa=args.ignore_qa))
     for error in result.errors:
         print(f"error: {error}", file=sys.stderr)
-    log.info("%d built, %d up to date, %d failed", len(result.built), len(result.up_to_date), len(result.errors))
+    if args.ignore_qa:
+        log.warning("--ignore-qa: QA errors did not stop any edition (security checks still apply)")
+    states: dict[str, list[str]] = {}
+    for (doc, lang), verdict in sorted(result.verdicts.items()):
+        states.setdefault(verdict.state, []).append(f"{doc} ({lang})")
+        if verdict.state == PUBLISHED:
+            continue
+        drafts = project.build_dir / "drafts" / doc / lang
+        kept = f", kept as a draft in {drafts.relative_to(project.root)}/" if drafts.is_dir() else ""
+        line = f"{doc} ({lang}): {verdict.state}{kept}: " + "; ".join(verdict.reasons)
+        if verdict.failed:
+            print(f"error: {line}", file=sys.stderr)
+        else:
+            log.warning("%s", line)
+    summary = f"{len(result.built)} built, {len(result.up_to_date)} up to date"
+    for state, editions in states.items():
+        summary += f"; {state}: {', '.join(editions)}"
+    log.info("%s", summary)
     return 0 if result.ok else 1
 
 
 def _update_po(args) -> int:
-    from .build import _load_sources
+    from .build import describe, load_sources
     from .update import update_catalogs
     project = _project(args)
-    result = update_catalogs(project, _load_sources(project))
+    from .fsutil import locked
+    with locked(project.root):
+        result = update_catalogs(project, load_sources(project), force=True)
     for path in result.written:
-        log.info("wrote %s", path.relative_to(project.root))
+        report = result.reports.get(path)
+        log.info("wrote %s%s", path.relative_to(project.root), f": {describe(report)}" if report else "")
+    if not result.written and not result.errors:
+        log.info("nothing to merge: every template and catalog is current")
     for error in result.errors:
         print(f"error: {error}", file=sys.stderr)
     return 1 if result.errors else 0
@@ -190,10 +269,10 @@ def _stats(args) -> int:
 
 
 def _pot(args) -> int:
-    from . import catalog, segments, source
+    from . import catalog, source
     from .fsutil import write_atomic
     src = source.load(args.source)
-    pot = catalog.make_template(segments.segment(src.ast, src.text), args.source.as_posix(), args.source.stem)
+    pot = catalog.make_template(source.segments(src), args.source.as_posix(), args.source.stem)
     write_atomic(args.output, catalog.render(pot))
     return 0
 
@@ -213,9 +292,17 @@ def _apply(args) -> int:
 
 
 def _check(args) -> int:
+    from .cache import Cache
     from .checks import ERROR, as_json, as_text, check_project
+    from .errors import UsageError
     project = _project(args)
-    findings = check_project(project, languages=args.lang, files=args.po, release=args.release)
+    if args.po and args.lang and len(args.lang) > 1:
+        raise UsageError("publish check: with --po, give one --lang (the file's language)")
+    if args.doc and not args.po:
+        raise UsageError("publish check: --doc goes with --po")
+    findings = check_project(project, languages=None if args.po else args.lang, files=args.po,
+                             release=args.release, cache=Cache(project.build_dir / ".cache"),
+                             lang=args.lang[0] if args.po and args.lang else None, document=args.doc)
     print(as_json(findings) if args.format == "json" else as_text(findings))
     return 1 if any(f.severity == ERROR for f in findings) else 0
 
@@ -229,37 +316,35 @@ def _export(args) -> int:
 
 
 def _import(args) -> int:
-    from .checks import ERROR, as_text, check_project
     from .xliff import import_
     project = _project(args)
-    language = project.language(args.lang)
-    result = import_(project, language, args.xliff, args.doc)
-    log.info("%s: %d entries updated", result.path, result.updated)
-    for unit in result.unknown:
-        print(f"warning: {args.xliff}: unit {unit!r} matches no current entry (source changed?); skipped",
-              file=sys.stderr)
-    findings = check_project(project, files=[result.path])
-    print(as_text(findings))
-    return 1 if any(f.severity == ERROR for f in findings) else 0
+    result = import_(project, project.language(args.lang), args.xliff, args.doc, partial=args.partial)
+    for line in result.messages:
+        print(line, file=sys.stderr)
+    log.info("%s: %s", result.path, result.summary)
+    return result.status
 
 
 def _validate(args) -> int:
     from .validate import validate
-    problems = validate(_project(args))
+    project = _project(args)
+    problems, checked = validate(project)
     for problem in problems:
         print(problem)
-    print(f"{len(problems)} problems")
+    for path in checked:
+        log.debug("checked %s", path)
+    log.info("%s in %s", _plural(len(problems), "problem"), _plural(len(checked), "file"))
     return 1 if problems else 0
 
 
 def _serve(args) -> int:
-    from .site import serve
-    serve(_project(args), port=args.port)
+    from .serve import serve
+    serve(_project(args), port=args.port, drafts=args.drafts)
     return 0
 
 
 def _dist(args) -> int:
-    from .site import dist
+    from .dist import dist
     path = dist(_project(args), args.output)
     print(path)
     return 0

@@ -1,28 +1,38 @@
 """An edition: one document in one language, translated, with figures drawn and notes resolved.
 
-source AST -> apply catalog -> draw charts -> citeproc -> Edition (what every renderer takes)
+source AST -> apply catalog -> draw charts -> citeproc (and the HTML of the web and print pages) -> Edition
 
-The pandoc run that resolves the citations also writes the HTML the renderers ask for (``HtmlWrites``),
-so that the document is read by pandoc once, not once per format.
+The pandoc run that resolves the citations also writes the HTML the renderers start from, so that the
+document is read by pandoc once, not once per format. A prepared edition is plain data: it is kept in
+the build's cache as JSON and handed to the renderers.
 """
 
 from __future__ import annotations
 
 import logging
-import yaml
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import yaml
 
 from . import catalog as catalogs
 from . import figures, i18n, pandoc
 from .apply import ApplyReport, apply
-from .errors import SourceError
+from .cache import Cache
+from .errors import CatalogError, SourceError
 from .project import Document, Language, Project
 from .segments import pandoc_text
-from .fsutil import digest, write_atomic
 from .source import Source, line_of, references
 
 log = logging.getLogger(__name__)
+
+FRAGMENTS = Path(__file__).parent / "render" / "fragments.html"   # title, subtitle, abstract, body
+SEPARATOR = "\x1e"
+#: The HTML pages pandoc writes with an edition, and where their notes go: the web page links to notes at
+#: the end; the print page has each note at its call, for CSS ``float: footnote``.
+HTML_PAGES = {"web": "end", "print": "inline"}
+RESOLVE_ONLY = ("bibliography", "csl", "suppress-bibliography", "references")
 
 
 @dataclass
@@ -33,6 +43,14 @@ class TocEntry:
     children: list["TocEntry"] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Parts:
+    title: str
+    subtitle: str
+    abstract: str
+    body: str
+
+
 @dataclass
 class Edition:
     document: Document
@@ -41,7 +59,7 @@ class Edition:
     svgs: dict[str, str] = field(default_factory=dict)   # file name under figures/ -> SVG text
     provisional: list[str] = field(default_factory=list)  # ids of charts drawn from unverified data
     report: ApplyReport | None = None
-    html: dict[str, str] = field(default_factory=dict)   # name -> pandoc's HTML, as HtmlWrites asked
+    html: dict[str, str] = field(default_factory=dict)   # HTML_PAGES name -> pandoc's HTML
 
     @property
     def meta(self) -> dict:
@@ -71,6 +89,11 @@ class Edition:
     def short_title(self) -> str:
         return self.meta_text("short-title") or self.title
 
+    def parts(self, page: str) -> Parts:
+        """Title, subtitle, abstract and body of the web or print page, as pandoc wrote them."""
+        title, subtitle, abstract, body = (self.html[page].split(SEPARATOR) + ["", "", "", ""])[:4]
+        return Parts(title.strip(), subtitle.strip(), abstract.strip(), body.strip())
+
     def toc(self, depth: int = 2) -> list[TocEntry]:
         """The headings down to ``depth`` as a tree."""
         roots: list[TocEntry] = []
@@ -85,37 +108,71 @@ class Edition:
             stack.append(entry)
         return roots
 
+    def facts(self) -> dict:
+        """What the build's gates need to know of the edition, without the edition itself."""
+        report = self.report
+        return {"percent": report.percent if report else 100.0, "translated": report.translated if report else 0,
+                "total": report.total if report else 0, "fallbacks": report.fallbacks if report else 0,
+                "problems": [str(p) for p in report.problems] if report else [],
+                "provisional": list(self.provisional), "svgs": sorted(self.svgs)}
 
-@dataclass(frozen=True)
-class HtmlWrites:
-    """HTML for pandoc to write with the edition: the template, and for each name where the notes go
-    ("end" or "inline", see ``pandoc.resolve``)."""
-    template: Path
-    notes: dict[str, str]
+    # -- as data, for the cache ----------------------------------------------------------------
+
+    def to_json(self) -> dict:
+        report = None
+        if self.report is not None:
+            r = self.report
+            report = {"path": str(r.path) if r.path else None, "translated": r.translated, "fuzzy": r.fuzzy,
+                      "untranslated": r.untranslated, "outdated": r.outdated,
+                      "problems": [[p.message, p.line, p.context] for p in r.problems]}
+        return {"document": self.document.id, "language": self.language.code, "ast": self.ast, "svgs": self.svgs,
+                "provisional": self.provisional, "report": report, "html": self.html}
+
+    @classmethod
+    def from_json(cls, project: Project, data: dict) -> "Edition":
+        report = None
+        if data["report"] is not None:
+            r = data["report"]
+            path = Path(r["path"]) if r["path"] else None
+            report = ApplyReport(path, r["translated"], r["fuzzy"], r["untranslated"], r["outdated"],
+                                 [CatalogError(message, path, line, context) for message, line, context in r["problems"]])
+        return cls(project.document(data["document"]), project.language(data["language"]), data["ast"],
+                   dict(data["svgs"]), list(data["provisional"]), report, dict(data["html"]))
 
 
 def prepare(project: Project, document: Document, language: Language, source: Source,
-            html: HtmlWrites | None = None) -> Edition:
-    source.check(document.bibliography, project.root)
+            units: list[str] | None = None) -> Edition:
+    """Translate, draw the charts, resolve the citations and write the HTML of the web and print pages.
+    ``units``: the Markdown of each translatable unit of the source, when already known."""
     report = None
     if language.code == project.source_language:
         ast = pandoc.copy_ast(source.ast)
-        ast["meta"]["lang"] = _meta_str(language.tag)
     else:
         po_path = project.catalog_path(document, language)
         po = catalogs.read(po_path) if po_path.exists() else None
-        ast, report = apply(source.ast, po, language.tag, po_path, source_tag=project.source.tag,
-                            units=[s.text for s in source.segments()], cache_dir=project.build_dir / ".cache")
+        ast, report = apply(source.ast, po, language.tag, po_path, source_tag=project.source.tag, units=units)
     translations = i18n.load_translations(project.translations_dir / language.code / f"{i18n.DOMAIN}.po")
     env = i18n.environment(project.templates_dir, language.tag, translations)
     ast["blocks"] = _without_comments(ast["blocks"])
     edition = Edition(document, language, ast, report=report)
-    _draw_charts(edition, source.path, project, env)
+    _draw_charts(edition, source.path, env)
     edition.ast = pandoc.compact(edition.ast)
-    edition.ast, edition.html = _resolve(edition.ast, document, language, source.path,
-                                         project.build_dir / ".cache", html)
-    edition.ast["meta"]["lang"] = _meta_str(language.tag)
+    edition.ast, edition.html = _resolve(edition.ast, document, language, source.path)
+    for key in RESOLVE_ONLY:            # what citeproc was given is no part of the edition
+        edition.ast["meta"].pop(key, None)
+    edition.ast["meta"]["lang"] = {"t": "MetaString", "c": language.tag}
     return edition
+
+
+def cached(project: Project, cache: Cache, key: str) -> Edition | None:
+    """The edition prepared under ``key`` by this build or an earlier one, if the cache holds it."""
+    data = cache.get("edition", key)
+    if data is None:
+        return None
+    try:
+        return Edition.from_json(project, data)
+    except (KeyError, TypeError, ValueError, LookupError, CatalogError):
+        return None               # an entry of another shape, or for a document no longer there
 
 
 def _without_comments(blocks: list) -> list:
@@ -124,11 +181,7 @@ def _without_comments(blocks: list) -> list:
             if not (b["t"] == "RawBlock" and b["c"][0] == "html" and b["c"][1].lstrip().startswith("<!--"))]
 
 
-def _meta_str(value: str) -> dict:
-    return {"t": "MetaString", "c": value}
-
-
-def _draw_charts(edition: Edition, source_path: Path, project: Project, env) -> None:
+def _draw_charts(edition: Edition, source_path: Path, env) -> None:
     number = 0
 
     def visit(blocks: list) -> None:
@@ -136,24 +189,17 @@ def _draw_charts(edition: Edition, source_path: Path, project: Project, env) -> 
         for index, block in enumerate(blocks):
             if block["t"] == "Div" and "chart" in block["c"][0][1]:
                 number += 1
-                blocks[index] = _chart_figure(block, number, edition, source_path, project, env)
+                blocks[index] = _chart_figure(block, number, edition, source_path, env)
             elif block["t"] in ("Div", "BlockQuote"):
                 visit(block["c"][1] if block["t"] == "Div" else block["c"])
 
     visit(edition.ast["blocks"])
-    if edition.provisional:
-        log.warning("%s (%s): provisional data in %s: not yet verified against the published source",
-                    edition.document.id, edition.language.code, ", ".join(edition.provisional))
 
 
-def _chart_figure(div: dict, number: int, edition: Edition, source_path: Path, project: Project, env) -> dict:
+def _chart_figure(div: dict, number: int, edition: Edition, source_path: Path, env) -> dict:
     (ident, classes, attrs), content = div["c"]
     options = dict(attrs)
-    if not ident:
-        raise SourceError("a chart needs an id, as in ::: {#fig-name .chart data=...}", source_path)
-    data_path = (source_path.parent / options.get("data", "")).resolve()
-    if "data" not in options or not data_path.is_relative_to(project.root.resolve()):
-        raise SourceError(f"chart {ident}: data must name a CSV file inside the project", source_path)
+    data_path = (source_path.parent / options["data"]).resolve()     # (checked with the source)
     y = [c.strip() for c in options["y"].split(",")] if "y" in options else None
     data = figures.read_chart_data(data_path, options.get("x"), y, source_path)
     if data.provisional:
@@ -186,18 +232,25 @@ def _chart_font(language: Language) -> str:
     return ", ".join(f for f in ("Noto Sans", cjk, "sans-serif") if f)
 
 
-def _resolve(ast: dict, document: Document, language: Language, source_path: Path, cache: Path,
-             html: HtmlWrites | None) -> tuple[dict, dict[str, str]]:
-    """Resolve citations into notes with the edition's CSL style and locale (and write ``html``)."""
+def _resolve(ast: dict, document: Document, language: Language, source_path: Path) -> tuple[dict, dict[str, str]]:
+    """Resolve citations into notes with the edition's CSL style and locale, and write the HTML pages."""
     meta = {"lang": language.csl_locale, "suppress-bibliography": True}
     csl = language.csl or document.csl
     if csl:
         meta["csl"] = str(csl)
-    bibliography = edition_bibliography(document, language, cache)
-    if bibliography:
+    if document.bibliography is None or overlay_path(document, language) is None:
+        if document.bibliography is not None:
+            meta["bibliography"] = str(document.bibliography)
+        return pandoc.resolve(ast, meta, FRAGMENTS, HTML_PAGES, path=source_path)
+    records = edition_references(document, language)
+    # citeproc reads the records as a CSL YAML file, as it reads the bibliography itself (metadata or
+    # CSL JSON would read their text another way).
+    with tempfile.TemporaryDirectory(prefix="publish-") as tmp:
+        bibliography = Path(tmp) / "references.yaml"
+        bibliography.write_text(yaml.safe_dump({"references": records}, allow_unicode=True, sort_keys=False),
+                                encoding="utf-8")
         meta["bibliography"] = str(bibliography)
-    return pandoc.resolve(ast, meta, html.template if html else None, html.notes if html else None,
-                          path=source_path)
+        return pandoc.resolve(ast, meta, FRAGMENTS, HTML_PAGES, path=source_path)
 
 
 def overlay_path(document: Document, language: Language) -> Path | None:
@@ -208,20 +261,17 @@ def overlay_path(document: Document, language: Language) -> Path | None:
     return path if path.exists() else None
 
 
-def edition_bibliography(document: Document, language: Language, cache: Path) -> Path | None:
-    """The bibliography with the language's overlay applied (e.g. Chinese originals' Chinese titles)."""
+def edition_references(document: Document, language: Language) -> list[dict] | None:
+    """The bibliography's records with the language's overlay applied (e.g. Chinese originals' titles)."""
+    if document.bibliography is None:
+        return None
+    base = references(document.bibliography)
     overlay = overlay_path(document, language)
     if overlay is None:
-        return document.bibliography
-    base = references(document.bibliography)
+        return base
     fields = {r["id"]: r for r in references(overlay, optional=True) if "id" in r}
     unknown = sorted(set(fields) - {r.get("id") for r in base})
     if unknown:
         raise SourceError(f"overlay names records the bibliography does not have: {', '.join(unknown)}", overlay,
                           line_of(overlay.read_text(encoding="utf-8"), unknown[0]))
-    merged = {"references": [{**r, **fields.get(r.get("id"), {})} for r in base]}
-    text = yaml.safe_dump(merged, allow_unicode=True, sort_keys=False)
-    target = cache / "bibliography" / f"{digest(text)}.yaml"
-    if not target.exists():
-        write_atomic(target, text)
-    return target
+    return [{**r, **fields.get(r.get("id"), {})} for r in base]

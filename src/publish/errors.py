@@ -54,6 +54,16 @@ class ReleaseError(PublishError):
     """An edition is not fit to publish (provisional data, incomplete translation)."""
 
 
+class ToolError(PublishError):
+    """A program the pipeline needs is missing or failed; the message names its Debian package."""
+
+
+class UsageError(PublishError):
+    """A command was given an option it cannot use; the CLI exits 2."""
+
+    exit_status = 2
+
+
 class ErrorList(PublishError):
     """Several problems found in one pass, reported together."""
 

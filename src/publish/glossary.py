@@ -14,7 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from .errors import ConfigError
-from .fsutil import PARSED, digest, load_yaml, write_atomic
+from .fsutil import write_atomic
+from .source import SAFE_LOADER
 
 GLOSSARY = "glossary.yaml"
 LANGUAGE_KEYS = ("preferred", "admitted", "forbidden", "source")
@@ -88,23 +89,13 @@ def load(path: Path) -> Glossary:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ConfigError("glossary not found", path) from None
-    return _loaded(path, text)
-
-
-@lru_cache(maxsize=1)       # (path, text): a glossary is read once per process
-def _loaded(path: Path, text: str) -> Glossary:
-    key = digest(Path(__file__).read_bytes(), text)
-    glossary = PARSED.load(path, key)      # as an earlier command parsed it (YAML is the slow part)
-    if glossary is None:
-        glossary = _parse(path, text)
-        PARSED.keep(path, key, glossary)
-    return glossary
+    return _parse(path, text)
 
 
 def _parse(path: Path, text: str) -> Glossary:
     import yaml
     try:
-        data = load_yaml(text)
+        data = yaml.load(text, Loader=SAFE_LOADER)
     except yaml.YAMLError as exc:
         # Where the offending construct began (context_mark), else where YAML noticed the problem.
         mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)

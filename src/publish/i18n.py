@@ -1,10 +1,16 @@
-"""The template domain: strings of the Jinja2 templates, their catalogs, and the Jinja2 environment."""
+"""The template domain: strings of the Jinja2 templates, their catalogs, and the Jinja2 environment.
+
+A translated UI string is untrusted text. ``_()`` returns it as a plain string, which autoescape
+escapes like any other value in HTML, XHTML, SVG and XML templates (plain-text templates, ``.txt.j2``,
+are not escaped: nothing is escaped twice). Placeholders are named, ``{date}``, and filled by plain
+replacement: a ``%`` or a brace a translator writes is a character, never a format directive.
+"""
 
 from __future__ import annotations
 
 import gettext
-import os
-from datetime import datetime, timezone
+import io
+import re
 from pathlib import Path
 
 import jinja2
@@ -15,107 +21,100 @@ from babel.messages.extract import extract_from_dir
 from babel.numbers import format_decimal, format_percent
 
 from . import catalog as catalogs
-from .errors import RenderError
+from .errors import CatalogError, RenderError
 
 DOMAIN = "templates"
-EXTENSIONS = ["jinja2.ext.i18n"]
+EXTENSIONS = ["jinja2.ext.i18n"]      # for Babel's extractor, which reads _() calls through it
 TEMPLATE_PATTERNS = [("**.j2", "jinja2"), ("**.html", "jinja2"), ("**.svg", "jinja2"), ("**.xml", "jinja2")]
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+class UIString(str):
+    """A UI string as a template gets it: plain text, and whether it fell back to the English."""
+
+    fallback: bool = False
 
 
 class Translations:
-    """gettext callables over the reviewed (non-fuzzy) entries of a polib catalog."""
+    """The reviewed (non-fuzzy) entries of a templates.po, through Python's own gettext."""
 
-    def __init__(self, po: polib.POFile | None = None):
-        self.messages: dict[str, str] = {}
-        self.plurals: dict[str, list[str]] = {}
-        # The catalog's own Plural-Forms rule picks the form, as GNU gettext does.
-        expression = (po.metadata.get("Plural-Forms", "") if po else "").partition("plural=")[2].rstrip("; ")
-        self.form = gettext.c2py(expression) if expression else (lambda n: int(n != 1))
-        for entry in po or ():
-            if entry.obsolete or "fuzzy" in entry.flags:
-                continue
-            if entry.msgid_plural and all(entry.msgstr_plural.values()):
-                self.plurals[entry.msgid] = [entry.msgstr_plural[k] for k in sorted(entry.msgstr_plural)]
-            elif entry.msgstr:
-                self.messages[entry.msgid] = entry.msgstr
+    def __init__(self, po: polib.POFile | None = None, path: Path | None = None):
+        self.gettext_catalog = gettext.NullTranslations()
+        if po is not None:
+            try:
+                self.gettext_catalog = gettext.GNUTranslations(io.BytesIO(po.to_binary()))
+            except (ValueError, SyntaxError) as exc:     # a Plural-Forms expression gettext cannot read
+                raise CatalogError(f"invalid Plural-Forms header ({exc}); `msginit` or Poedit give the right "
+                                   "one for the language", path, catalogs.header_line(path, "Plural-Forms")) from None
 
-    def gettext(self, message: str) -> str:
-        return self.messages.get(message, message)
+    def gettext(self, message: str, **values) -> UIString:
+        translated = self.gettext_catalog.gettext(message)
+        return _filled(translated, values, fallback=translated == message)
 
-    def ngettext(self, singular: str, plural: str, n: int) -> str:
-        forms = self.plurals.get(singular)
-        if not forms:
-            return singular if n == 1 else plural
-        return forms[min(self.form(n), len(forms) - 1)]
+    def ngettext(self, singular: str, plural: str, n: int, **values) -> UIString:
+        translated = self.gettext_catalog.ngettext(singular, plural, n)
+        return _filled(translated, {"n": n, **values}, fallback=translated in (singular, plural))
 
 
-def extract_template(templates_dir: Path, project_name: str) -> polib.POFile:
+def _filled(text: str, values: dict, fallback: bool) -> UIString:
+    """``{name}`` replaced by its value, everything else left as written."""
+    result = UIString(PLACEHOLDER.sub(lambda m: str(values[m.group(1)]) if m.group(1) in values else m.group(0),
+                                      text))
+    result.fallback = fallback
+    return result
+
+
+def placeholders(text: str) -> set[str]:
+    return set(PLACEHOLDER.findall(text))
+
+
+def extract_template(templates_dir: Path, project_name: str, epoch: int | None = None) -> polib.POFile:
     """The template domain's .pot, extracted from every Jinja2 template with Babel's extractor."""
     found: dict[str, list[tuple[str, int]]] = {}
     comments: dict[str, list[str]] = {}
     options = {"extensions": ",".join(EXTENSIONS), "trimmed": "true"}
-    method_map = TEMPLATE_PATTERNS
     for filename, lineno, message, notes, _ctx in extract_from_dir(
-            str(templates_dir), method_map=method_map, options_map={"**": options}):
+            str(templates_dir), method_map=TEMPLATE_PATTERNS, options_map={"**": options}):
         if isinstance(message, tuple):
             message = message[0]
         rel = f"templates/{filename}"
         found.setdefault(message, []).append((rel, lineno))
         comments.setdefault(message, []).extend(n for n in notes if n not in comments.get(message, []))
-    pot = polib.POFile(wrapwidth=catalogs.WRAP)
-    pot.header = "Translation template for the strings of the shared templates (covers, navigation, figures)."
-    pot.metadata = catalogs._header(project_name, None)
+    pot = polib.POFile(wrapwidth=79)
+    pot.header = ("Translation template for the strings of the shared templates (covers, navigation, figures).\n"
+                  "Translators work in translations/<language>/templates.po. Keep each {placeholder} as it is.")
+    pot.metadata = catalogs.header(project_name, None, epoch)
     for message in sorted(found):
+        hints = list(comments[message])
+        if placeholders(message):
+            hints.append("Keep " + ", ".join(f"{{{p}}}" for p in sorted(placeholders(message)))
+                         + " unchanged: the program puts a value there.")
         pot.append(polib.POEntry(msgid=message, msgstr="", occurrences=[(p, str(l)) for p, l in sorted(found[message])],
-                                 comment="\n".join(comments[message])))
+                                 comment="\n".join(hints)))
     return pot
 
 
 def load_translations(path: Path) -> Translations:
     if not path.exists():
         return Translations()
-    return Translations(catalogs.read(path))
+    return Translations(catalogs.read(path), path)
 
 
-def source_date() -> datetime:
-    """The build's date: SOURCE_DATE_EPOCH when set, so that rebuilds are reproducible."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
-    return datetime.now(tz=timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
-
-
-class _CompiledTemplates(jinja2.BytecodeCache):
-    """Each template compiled once per process, whatever the language's environment.
-
-    Every environment below has the same settings, so the compiled code of a template is the same in
-    all of them; Jinja2 checks each template's source checksum before it reuses the code."""
-
-    def __init__(self):
-        self.store: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket) -> None:
-        if bucket.key in self.store:
-            bucket.bytecode_from_string(self.store[bucket.key])
-
-    def dump_bytecode(self, bucket) -> None:
-        self.store[bucket.key] = bucket.bytecode_to_string()
-
-
-_COMPILED = _CompiledTemplates()
+def _autoescape(name: str | None) -> bool:
+    """Every template is escaped for markup except plain-text ones."""
+    return not (name or "").endswith(".txt.j2")
 
 
 def environment(templates_dir: Path, tag: str, translations: Translations) -> jinja2.Environment:
-    """A Jinja2 environment for one language: gettext installed, Babel's formatting as filters."""
+    """A Jinja2 environment for one language: gettext as plain text, Babel's formatting as filters."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
-        autoescape=jinja2.select_autoescape(["html", "xhtml", "xml", "svg", "j2"]),
-        extensions=EXTENSIONS,
+        autoescape=_autoescape,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
-        bytecode_cache=_COMPILED,
     )
-    env.install_gettext_callables(translations.gettext, translations.ngettext, newstyle=True)
+    env.globals["_"] = env.globals["gettext"] = translations.gettext
+    env.globals["ngettext"] = translations.ngettext
     locale = Locale.parse(tag, sep="-")
     env.filters["number"] = lambda value, fmt=None: format_decimal(value, format=fmt, locale=locale)
     env.filters["percent"] = lambda value, fmt=None: format_percent(value, format=fmt, locale=locale)

@@ -3,11 +3,16 @@
 Engines come from deep-translator. Citations, note references, URLs, numbers and inline markup are
 replaced by numbered placeholders before a text is sent and put back afterwards; a result whose
 placeholders do not all come back intact is rejected and the entry stays untranslated. Progress is
-saved atomically after every batch, so an interrupted or failing run keeps what it got.
+saved after every batch, each time only if the catalog is still as it was read, so an interrupted or
+failing run keeps what it got and a translator's save made meanwhile is never overwritten.
+
+Keys travel to the engines in URLs and headers: every message this module makes, from an exception or
+not, is passed through ``redact``, which removes the keys and every URL's query (the text sent).
 """
 
 from __future__ import annotations
 
+import difflib
 import logging
 import os
 import re
@@ -21,7 +26,8 @@ from typing import Callable
 import polib
 
 from . import catalog as catalogs
-from .errors import PublishError
+from .errors import PublishError, UsageError
+from .fsutil import locked
 from .project import Project
 
 log = logging.getLogger(__name__)
@@ -58,19 +64,70 @@ class MTResult:
     error: str | None = None
 
 
-# -- engines ------------------------------------------------------------------------------------
+# -- secrets ------------------------------------------------------------------------------------------
 
-ENGINES: dict[str, Callable] = {}
+QUERY = re.compile(r"\?[\w.%-]+=[^\s'\"<>)]*")          # ?q=...&api_key=...: what was sent
+KEYED = re.compile(r"((?:api[_-]?key|auth[_-]?key|key|token|subscription-key)[=:]\s*)[^\s&'\",;)]+", re.IGNORECASE)
 
 
-def engine(name: str):
+def redact(text: str) -> str:
+    """The text without any key from the environment, key-like parameters, or URL queries."""
+    for variable in {engine.key_variable for engine in ENGINES.values() if engine.key_variable}:
+        secret = os.environ.get(variable)
+        if secret and len(secret) >= 4:
+            text = text.replace(secret, "[redacted]")
+    text = QUERY.sub("?[query redacted]", text)
+    return KEYED.sub(r"\1[redacted]", text)
+
+
+# -- engines ------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Engine:
+    name: str
+    key_variable: str | None
+    make: Callable[[str, str, str | None], object]      # (source code, target code, endpoint) -> translator
+    languages: Callable[[str | None], list[str]]        # the codes the engine offers
+
+
+ENGINES: dict[str, Engine] = {}
+
+
+def engine(name: str, key_variable: str | None = None, languages: Callable[[str | None], list[str]] | None = None):
     def register(factory):
-        ENGINES[name] = factory
+        ENGINES[name] = Engine(name, key_variable, factory, languages or _static(name))
         return factory
     return register
 
 
-@engine("libre")
+def _static(name: str) -> Callable[[str | None], list[str]]:
+    """deep-translator's own list of an engine's languages."""
+    def codes(endpoint: str | None) -> list[str]:
+        from deep_translator import constants
+        table = {"libre": "LIBRE_LANGUAGES_TO_CODES", "google": "GOOGLE_LANGUAGES_TO_CODES",
+                 "deepl": "DEEPL_LANGUAGE_TO_CODE", "mymemory": "MY_MEMORY_LANGUAGES_TO_CODES"}[name]
+        return sorted(set(getattr(constants, table).values()))
+    return codes
+
+
+def _with_endpoint(translator, endpoint: str | None):
+    if endpoint:
+        translator._base_url = endpoint if endpoint.endswith("/") else endpoint + "/"
+    return translator
+
+
+def _libre_languages(endpoint: str | None) -> list[str]:
+    """The server's own list (GET /languages), else deep-translator's."""
+    import requests
+    url = (endpoint or "https://libretranslate.com/").rstrip("/") + "/languages"
+    try:
+        answer = requests.get(url, timeout=10).json()
+        return sorted({item["code"] for item in answer})
+    except (requests.RequestException, ValueError, TypeError, KeyError):
+        return _static("libre")(endpoint)
+
+
+@engine("libre", "LIBRE_API_KEY", languages=_libre_languages)
 def _libre(source: str, target: str, endpoint: str | None):
     from deep_translator import LibreTranslator
     url = endpoint or "https://libretranslate.com/"
@@ -82,27 +139,44 @@ def _libre(source: str, target: str, endpoint: str | None):
 @engine("google")
 def _google(source: str, target: str, endpoint: str | None):
     from deep_translator import GoogleTranslator
-    return GoogleTranslator(source=source, target=target)
+    return _with_endpoint(GoogleTranslator(source=source, target=target), endpoint)
 
 
-@engine("deepl")
+@engine("deepl", "DEEPL_API_KEY")
 def _deepl(source: str, target: str, endpoint: str | None):
     from deep_translator import DeeplTranslator
-    return DeeplTranslator(source=source, target=target, api_key=_key("DEEPL_API_KEY"),
-                           use_free_api=os.environ.get("DEEPL_FREE_API", "1") == "1")
+    return _with_endpoint(DeeplTranslator(source=source, target=target, api_key=_key("DEEPL_API_KEY"),
+                                          use_free_api=os.environ.get("DEEPL_FREE_API", "1") == "1"), endpoint)
 
 
-@engine("microsoft")
+def _microsoft_languages(endpoint: str | None) -> list[str]:
+    import requests
+    from deep_translator.constants import BASE_URLS
+    base = (endpoint or BASE_URLS["MICROSOFT_TRANSLATE"]).split("/translate")[0].rstrip("/")
+    try:
+        answer = requests.get(f"{base}/languages", params={"api-version": "3.0", "scope": "translation"}, timeout=10)
+        answer.raise_for_status()
+        return sorted(answer.json()["translation"])
+    except (requests.RequestException, ValueError, KeyError, TypeError) as exc:
+        raise MTError(f"cannot ask the engine for its languages: {redact(_describe(exc))}") from None
+
+
+@engine("microsoft", "MICROSOFT_API_KEY", languages=_microsoft_languages)
 def _microsoft(source: str, target: str, endpoint: str | None):
     from deep_translator import MicrosoftTranslator
-    return MicrosoftTranslator(source=source, target=target, api_key=_key("MICROSOFT_API_KEY"),
-                               region=os.environ.get("MICROSOFT_REGION"))
+    codes = {code: code for code in _microsoft_languages(endpoint)}
+
+    class Translator(MicrosoftTranslator):
+        def _get_supported_languages(self):        # (deep-translator asks the public API; we asked already)
+            return codes
+    return _with_endpoint(Translator(source=source, target=target, api_key=_key("MICROSOFT_API_KEY"),
+                                     region=os.environ.get("MICROSOFT_REGION")), endpoint)
 
 
 @engine("mymemory")
 def _mymemory(source: str, target: str, endpoint: str | None):
     from deep_translator import MyMemoryTranslator
-    return MyMemoryTranslator(source=source, target=target)
+    return _with_endpoint(MyMemoryTranslator(source=source, target=target), endpoint)
 
 
 def _key(variable: str) -> str:
@@ -112,30 +186,36 @@ def _key(variable: str) -> str:
     return value
 
 
-# Engines name languages their own way; deep-translator rejects es-419, pt-BR, zh-Hans as such.
-SCRIPT_REGIONS = {"zh-Hans": ["zh-CN", "zh"], "zh-Hant": ["zh-TW", "zh"]}
-SUPPORTED = {
-    "libre": ["en", "es", "pt", "zh"],
-    "google": ["en", "es", "pt", "zh-CN", "zh-TW"],
-    "deepl": ["en", "es", "pt", "zh"],
-    "microsoft": ["en", "es", "pt", "pt-pt", "zh-Hans", "zh-Hant"],
-    "mymemory": ["en-GB", "en-US", "es-419", "es-ES", "es-MX", "pt-BR", "pt-PT", "zh-CN", "zh-TW"],
-}
+# Scripts and the regions that write them, both ways: an engine may know zh-Hans as zh-CN.
+SCRIPT_REGIONS = {"zh-hans": ["zh-cn", "zh-sg"], "zh-hant": ["zh-tw", "zh-hk"]}
 
 
-def engine_code(engine_name: str, tag: str) -> str:
-    """The code an engine accepts for a BCP 47 tag: the tag itself, its script region, or its language."""
-    supported = SUPPORTED.get(engine_name, [])
-    language = tag.split("-")[0]
-    candidates = [tag, *SCRIPT_REGIONS.get(tag, []), language,
-                  *(c for c in supported if c.split("-")[0] == language)]
+def engine_code(tag: str, offered: list[str], engine_name: str = "the engine") -> str:
+    """The code an engine offers for a BCP 47 tag: the tag itself, its script's region (or the region's
+    script), then its primary language; an error naming the nearest codes when none is offered."""
+    by_lower = {code.lower().replace("_", "-"): code for code in offered}
+    wanted = tag.lower()
+    primary = wanted.split("-")[0]
+    candidates = [wanted, *SCRIPT_REGIONS.get(wanted, []),
+                  *(script for script, regions in SCRIPT_REGIONS.items() if wanted in regions), primary,
+                  *_likely(primary)]
     for candidate in candidates:
-        if candidate in supported or not supported:
-            return candidate
-    raise MTError(f"engine {engine_name!r} does not offer {tag}")
+        if candidate in by_lower:
+            return by_lower[candidate]
+    near = [code for key, code in by_lower.items() if key.split("-")[0] == primary] or \
+        [by_lower[k] for k in difflib.get_close_matches(wanted, list(by_lower), n=3, cutoff=0.3)]
+    hint = f"; the nearest it offers: {', '.join(sorted(near))}" if near else ""
+    raise UsageError(f"engine {engine_name!r} does not offer {tag}{hint}")
 
 
-# -- protection ---------------------------------------------------------------------------------
+def _likely(language: str) -> list[str]:
+    """The language with the region and script CLDR finds likely for it (en -> en-us, en-latn)."""
+    from babel.core import get_global
+    parts = str(get_global("likely_subtags").get(language, "")).lower().split("_")
+    return [f"{language}-{part}" for part in parts[1:]][::-1]
+
+
+# -- protection -----------------------------------------------------------------------------------------
 
 def protect(text: str) -> tuple[str, list[str]]:
     """Replace every protected span by ``{n}``; return the text and the spans in order."""
@@ -156,30 +236,39 @@ def restore(text: str, spans: list[str]) -> str | None:
     return restored.replace("\\{", "{").replace("\\}", "}")
 
 
-# -- the run ------------------------------------------------------------------------------------
+# -- the run ------------------------------------------------------------------------------------------
 
 def prefill(project: Project, lang: str, engine_name: str, endpoint: str | None = None, doc: str | None = None,
             batch: int = 20, timeout: float = 20.0) -> list[MTResult]:
     if engine_name not in ENGINES:
-        raise MTError(f"unknown engine {engine_name!r}; known: {', '.join(sorted(ENGINES))}")
+        raise UsageError(f"unknown engine {engine_name!r}; known: {', '.join(sorted(ENGINES))}")
     language = project.language(lang)
     if language.code == project.source_language:
-        raise MTError(f"{lang} is the source language")
-    translator = ENGINES[engine_name](engine_code(engine_name, project.source.tag),
-                                      engine_code(engine_name, language.tag), endpoint)
+        raise UsageError(f"{lang} is the source language")
+    chosen = ENGINES[engine_name]
+    try:
+        offered = chosen.languages(endpoint)
+        translator = chosen.make(engine_code(project.source.tag, offered, engine_name),
+                                 engine_code(language.tag, offered, engine_name), endpoint)
+    except PublishError:
+        raise
+    except Exception as exc:           # deep-translator's own refusals, with whatever they say
+        raise MTError(f"the engine cannot be set up: {redact(_describe(exc))}") from None
     documents = [project.document(doc)] if doc else project.documents
     results = []
-    for document in documents:
-        path = project.catalog_path(document, language)
-        result = _fill(path, translator, engine_name, batch, timeout)
-        results.append(result)
-        if result.error:
-            break
+    with locked(project.root):
+        for document in documents:
+            path = project.catalog_path(document, language)
+            result = _fill(path, translator, engine_name, batch, timeout)
+            results.append(result)
+            if result.error:
+                break
     return results
 
 
 def _fill(path: Path, translator, engine_name: str, batch: int, timeout: float) -> MTResult:
-    po = catalogs.read(path)
+    raw = path.read_bytes()
+    po = catalogs.parse(raw, path)
     result = MTResult(path)
     todo = [e for e in po if not e.obsolete and e.msgid and not e.msgstr and "fuzzy" not in e.flags]
     stamp = f"{MT_COMMENT} ({engine_name}, {datetime.now(timezone.utc).date().isoformat()}): review before use."
@@ -191,7 +280,13 @@ def _fill(path: Path, translator, engine_name: str, batch: int, timeout: float) 
             result.error = f"{path}: {exc}"
             break
         finally:
-            catalogs.save(po, path)      # atomic; unchanged files are not rewritten
+            try:
+                if catalogs.save(po, path, raw):      # only if nobody saved it meanwhile
+                    raw = path.read_bytes()
+            except PublishError as exc:
+                result.error = str(exc)
+        if result.error:
+            break
     result.left = sum(1 for e in po if not e.obsolete and e.msgid and not e.msgstr)
     return result
 
@@ -201,8 +296,8 @@ def _translate_entry(entry: polib.POEntry, translator, timeout: float, stamp: st
     answer = _call(translator.translate, text, timeout)
     restored = restore(answer or "", spans)
     if restored is None or not restored.strip():
-        result.rejected.append(f"{result.path}:{entry.linenum}: [{entry.msgctxt}] protected parts did not "
-                               "come back intact; left untranslated")
+        result.rejected.append(f"{result.path}:{getattr(entry, 'msgstr_line', entry.linenum)}: [{entry.msgctxt}] "
+                               "protected parts did not come back intact; left untranslated")
         return
     entry.msgstr = restored
     if "fuzzy" not in entry.flags:
@@ -229,9 +324,11 @@ def _call(function, text: str, timeout: float) -> str:
         if worker.is_alive():
             problem = f"no answer within {timeout:g} s"
         elif "error" in outcome:
-            problem = _describe(outcome["error"])
+            problem = redact(_describe(outcome["error"]))
             if _is_unreachable(outcome["error"]):
                 raise MTError(f"cannot reach the engine: {problem}")
+            if _is_refusal(outcome["error"]):
+                raise MTError(f"the engine refuses the request: {problem}; check the key in the environment")
         else:
             return outcome["value"]
         if attempt + 1 < RETRIES:
@@ -248,3 +345,8 @@ def _describe(exc: BaseException) -> str:
 def _is_unreachable(exc: BaseException) -> bool:
     import requests
     return isinstance(exc, (requests.ConnectionError, ConnectionError)) and not isinstance(exc, requests.Timeout)
+
+
+def _is_refusal(exc: BaseException) -> bool:
+    from deep_translator.exceptions import AuthorizationException
+    return isinstance(exc, AuthorizationException) or "401" in str(exc) or "403" in str(exc)

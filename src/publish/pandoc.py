@@ -6,10 +6,10 @@ import json
 import os
 import pickle
 import re
+import signal
 import subprocess
 from functools import cache
 from pathlib import Path
-
 
 from .errors import RenderError, SourceError
 
@@ -32,32 +32,33 @@ def executable() -> str:
     return pypandoc.get_pandoc_path()
 
 
-@cache
-def binary_version() -> str:
-    """The version of the package that ships pandoc: a cache key that costs no process."""
-    from importlib.metadata import version as dist_version
-    return f"pypandoc-binary {dist_version('pypandoc-binary')}"
+def version() -> str:
+    """The pandoc binary, as a key input: its path, size and modification time."""
+    from .tools import file_stamp
+    return file_stamp(executable())
 
 
-# pandoc's runtime starts with a 64 MB allocation area (it is built with -H64m), every page of which a
-# run touches before its first collection. For the runs of a build (a source or its translations read,
-# citations resolved, an EPUB written) those page faults cost more than the collections of a 32 MB
-# area: each run takes 6 to 16 % less CPU time with it. A GHCRTS already set is left as it is.
-RUNTIME_OPTIONS = "-A32m -H32m"
+def _environment(epoch: int | None) -> dict[str, str] | None:
+    """pandoc's environment: this process's, with the build's SOURCE_DATE_EPOCH when it has one (pandoc
+    stamps the EPUB's modification date with it)."""
+    return {**os.environ, "SOURCE_DATE_EPOCH": str(epoch)} if epoch is not None else None
 
 
-def _environment() -> dict[str, str] | None:
-    """pandoc's environment: this process's (SOURCE_DATE_EPOCH included), with the runtime options."""
-    return None if "GHCRTS" in os.environ else {**os.environ, "GHCRTS": RUNTIME_OPTIONS}
-
-
-def run(args: list[str], input: bytes | None = None, path: Path | None = None) -> bytes:
+def run(args: list[str], input: bytes | None = None, path: Path | None = None, epoch: int | None = None) -> bytes:
     """Run pandoc; a failure becomes a RenderError naming ``path`` (the input concerned)."""
-    result = subprocess.run([executable(), *args], input=input, capture_output=True, env=_environment())
+    result = subprocess.run([executable(), *args], input=input, capture_output=True, env=_environment(epoch))
     if result.returncode != 0:
-        detail = result.stderr.decode("utf-8", "replace").strip()
-        raise RenderError(f"pandoc failed: {detail}", path)
+        raise RenderError(f"pandoc failed: {_reason(result)}", path)
     return result.stdout
+
+
+def _reason(result: subprocess.CompletedProcess) -> str:
+    detail = result.stderr.decode("utf-8", "replace").strip()
+    if result.returncode < 0:
+        name = signal.Signals(-result.returncode).name
+        return f"killed by {name}" + (f" ({detail})" if detail else "") + (
+            "; a file-size limit (SIGXFSZ) or lack of memory (SIGKILL) are the usual causes")
+    return detail or f"exit status {result.returncode}"
 
 
 def read_markdown(path: Path) -> dict:
@@ -70,10 +71,9 @@ def read_markdown(path: Path) -> dict:
     except UnicodeDecodeError as exc:
         line = text[:exc.start].count(b"\n") + 1
         raise SourceError(f"not UTF-8 text (byte {exc.object[exc.start]:#x})", path, line) from None
-    result = subprocess.run([executable(), "-f", MARKDOWN, "-t", "json"], input=text, capture_output=True,
-                            env=_environment())
+    result = subprocess.run([executable(), "-f", MARKDOWN, "-t", "json"], input=text, capture_output=True)
     if result.returncode != 0:
-        raise SourceError(f"pandoc cannot read it: {result.stderr.decode('utf-8', 'replace').strip()}", path)
+        raise SourceError(f"pandoc cannot read it: {_reason(result)}", path)
     for warning in result.stderr.decode("utf-8", "replace").splitlines():
         # A note defined twice silently loses one definition: an error, with its line.
         match = re.search(r"Duplicate note reference '([^']*)' at line (\d+)", warning)
@@ -83,7 +83,7 @@ def read_markdown(path: Path) -> dict:
 
 
 def copy_ast(node):
-    """An independent copy of an AST fragment (pickle is five times faster than copy.deepcopy here)."""
+    """An independent copy of an AST fragment, made in memory (five times faster than copy.deepcopy)."""
     return pickle.loads(pickle.dumps(node, pickle.HIGHEST_PROTOCOL))
 
 
@@ -138,9 +138,9 @@ def document(blocks: list, meta: dict | None = None) -> dict:
     return {"pandoc-api-version": API_VERSION, "meta": meta or {}, "blocks": blocks}
 
 
-def convert(doc: dict, args: list[str], path: Path | None = None) -> bytes:
+def convert(doc: dict, args: list[str], path: Path | None = None, epoch: int | None = None) -> bytes:
     """Feed an AST to pandoc with the given output arguments."""
-    return run(["-f", "json", *args], input=json.dumps(doc).encode(), path=path)
+    return run(["-f", "json", *args], input=json.dumps(doc).encode(), path=path, epoch=epoch)
 
 
 def resolve(doc: dict, meta: dict, template: Path | None = None, notes: dict[str, str] | None = None,
@@ -154,30 +154,9 @@ def resolve(doc: dict, meta: dict, template: Path | None = None, notes: dict[str
     return json.loads(out["doc"]), out["html"] or {}
 
 
-def read_many(texts: list[str], format: str = MARKDOWN, memo: Path | None = None) -> list[dict | str]:
-    """Parse many Markdown snippets in one process: each becomes a document, or an error message.
-
-    With ``memo`` (a file kept from the previous call for the same catalog), snippets parsed then are
-    not parsed again: after a translator's edit, only the entries that changed go to pandoc."""
-    if memo is None:
-        return _codec("read", texts, decode=True, format=format)
-    from .fsutil import digest, write_atomic
-    try:
-        known = json.loads(memo.read_bytes())
-    except (OSError, ValueError):
-        known = {}
-    keys = [digest(binary_version(), format, text) for text in texts]
-    missing = sorted({(key, text) for key, text in zip(keys, texts) if key not in known})
-    for (key, _), parsed in zip(missing, _codec("read", [text for _, text in missing], decode=True, format=format)):
-        known[key] = parsed
-    results = {key: known[key] for key in keys}
-    if missing or len(results) != len(known):
-        write_atomic(memo, json.dumps(results))
-    out, seen = [], set()
-    for key in keys:                          # the same snippet twice: two independent copies
-        out.append(copy_ast(results[key]) if key in seen else results[key])
-        seen.add(key)
-    return out
+def read_many(texts: list[str], format: str = MARKDOWN) -> list[dict | str]:
+    """Parse many Markdown snippets in one process: each becomes a document, or an error message."""
+    return _codec("read", texts, decode=True, format=format)
 
 
 def write_many(docs: list[dict]) -> list[str | None]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
@@ -24,7 +25,8 @@ class Language:
     csl_locale: str           # CSL locale for citeproc (pandoc has no es-419, hence es-MX)
     name_override: str | None = None  # the project file's name for it; else Babel's (see `name`)
     csl: Path | None = None   # a CSL style of its own, else the document's
-    min_completeness: float = 0.0
+    min_completeness: float = 80.0       # below it, the edition is in progress: a draft, not published
+    release_completeness: float = 100.0  # below it, a release keeps the edition as a draft
     hyphenate: bool = True
     translation_credit: str = ""   # who translated this edition, as the colophon names them
     review_credit: str = ""        # who reviewed it
@@ -51,6 +53,7 @@ class Document:
     source: Path
     bibliography: Path | None
     csl: Path | None
+    date: date | None = None     # the edition date, when the project file gives it
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,12 @@ class Project:
     languages: list[Language]
     formats: list[str]
     pdf: PdfSettings = field(default_factory=PdfSettings)
+    name_given: str | None = None
+
+    @property
+    def name(self) -> str:
+        """The project's name (``[project] name``, else its folder's), for the archive of its editions."""
+        return self.name_given or self.root.name
 
     @property
     def build_dir(self) -> Path:
@@ -163,9 +172,16 @@ class _Validator:
             for dup in sorted({i for i in ids if ids.count(i) > 1}):
                 self._error(f"{kind} {dup!r} is declared twice", kind, 0, None)
         pdf = self._pdf(self._table(self.data, "pdf", None, 0))
+        name = settings.get("name")
+        if name is not None and (not isinstance(name, str) or not re.fullmatch(r"[\w.-]+", name)):
+            self._error(f"name must be a file-name-safe string such as 'common-goals'; found {name!r}",
+                        "project", 0, "name")
+            name = None
+        self._unknown(settings, {"source-language", "formats", "name"}, "project", 0)
+        self._unknown(self.data, {"project", "documents", "languages", "pdf"}, "project", 0)
         collect(self.errors)
         return Project(root=self.root, path=self.path, source_language=source_language,
-                       documents=documents, languages=languages, formats=formats, pdf=pdf)
+                       documents=documents, languages=languages, formats=formats, pdf=pdf, name_given=name)
 
     # -- pieces -------------------------------------------------------------------------------
 
@@ -174,10 +190,11 @@ class _Validator:
         source = self._file(table, "source", "documents", index, required=True)
         bibliography = self._file(table, "bibliography", "documents", index)
         csl = self._file(table, "csl", "documents", index)
-        self._unknown(table, {"id", "source", "bibliography", "csl"}, "documents", index)
+        when = self._date(table, "documents", index)
+        self._unknown(table, {"id", "source", "bibliography", "csl", "date"}, "documents", index)
         if doc_id is None or source is None:
             return None
-        return Document(id=doc_id, source=source, bibliography=bibliography, csl=csl)
+        return Document(id=doc_id, source=source, bibliography=bibliography, csl=csl, date=when)
 
     def _language(self, index: int, table: dict) -> Language | None:
         code = self._string(table, "code", "languages", index, pattern=r"[a-z]{2,3}")
@@ -191,25 +208,50 @@ class _Validator:
                 known = False
         name = table.get("name")
         csl_locale = table.get("csl-locale", tag)
-        completeness = table.get("min-completeness", 0)
-        if not isinstance(completeness, (int, float)) or not 0 <= completeness <= 100:
-            self._error(f"min-completeness must be a percentage from 0 to 100; found {completeness!r}",
-                        "languages", index, "min-completeness")
-            completeness = 0
+        completeness = self._percentage(table, "min-completeness", 80, index)
+        release_completeness = self._percentage(table, "release-completeness", 100, index)
         hyphenate = table.get("hyphenate", True)
+        if not isinstance(hyphenate, bool):
+            self._error(f"hyphenate must be true or false; found {hyphenate!r}", "languages", index, "hyphenate")
+        if name is not None and not isinstance(name, str):
+            self._error(f"name must be a string; found {name!r}", "languages", index, "name")
+            name = None
+        if not isinstance(csl_locale, str):
+            self._error(f"csl-locale must be a string such as 'es-MX'; found {csl_locale!r}", "languages", index,
+                        "csl-locale")
         csl = self._file(table, "csl", "languages", index)
         credits = {key: table.get(key, "") for key in ("translation-credit", "review-credit")}
         for key, value in credits.items():
             if not isinstance(value, str):
                 self._error(f"{key} must be a string", "languages", index, key)
-        self._unknown(table, {"code", "tag", "name", "csl-locale", "min-completeness", "csl", "hyphenate",
-                              "translation-credit", "review-credit"}, "languages", index)
+        self._unknown(table, {"code", "tag", "name", "csl-locale", "min-completeness", "release-completeness", "csl",
+                              "hyphenate", "translation-credit", "review-credit"}, "languages", index)
         if code is None or tag is None or not known:
             return None
         return Language(code=code, tag=tag, csl_locale=csl_locale, name_override=name, csl=csl,
-                        min_completeness=float(completeness), hyphenate=bool(hyphenate),
+                        min_completeness=completeness, release_completeness=release_completeness,
+                        hyphenate=bool(hyphenate),
                         translation_credit=str(credits["translation-credit"]),
                         review_credit=str(credits["review-credit"]))
+
+    def _percentage(self, table: dict, key: str, default: float, index: int) -> float:
+        value = table.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 100:
+            self._error(f"{key} must be a percentage from 0 to 100; found {value!r}", "languages", index, key)
+            return float(default)
+        return float(value)
+
+    def _date(self, table: dict, section: str, index: int) -> date | None:
+        value = table.get("date")
+        if value is None or (isinstance(value, date) and not hasattr(value, "hour")):
+            return value
+        if isinstance(value, str):
+            try:
+                return date.fromisoformat(value)
+            except ValueError:
+                pass
+        self._error(f"date must be a date such as 2024-09-01; found {value!r}", section, index, "date")
+        return None
 
     def _pdf(self, table: dict) -> PdfSettings:
         size = table.get("page-size", "A4")

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Callable, Iterator
 
 from . import pandoc
@@ -57,15 +56,16 @@ def walk(doc: dict) -> Iterator[Slot]:
     before it is yielded and walked afterwards, so they stay reachable in the new content.
     """
     seen: set[str] = set()
-    for slot in _walk_document(doc):
+    for slot in slots(doc):
         if slot.context in seen:
             raise SourceError(f"two translatable units share the identifier {slot.context!r}; "
-                              "give headings and divs unique ids")
+                              "give headings and divs unique ids", context=slot.context)
         seen.add(slot.context)
         yield slot
 
 
-def _walk_document(doc: dict) -> Iterator[Slot]:
+def slots(doc: dict) -> Iterator[Slot]:
+    """Every translatable slot in document order, identifiers not checked (see ``walk``)."""
     meta = doc.get("meta", {})
     for key in META_FIELDS:
         if key in meta:
@@ -213,12 +213,12 @@ def to_markdown(slots: list[Slot]) -> list[str]:
     return texts
 
 
-def parse_translations(slots: list[Slot], texts: list[str], reader: str = pandoc.MARKDOWN,
-                       memo: Path | None = None) -> list[list | str | Exception]:
+def parse_translations(slots: list[Slot], texts: list[str], reader: str = pandoc.MARKDOWN
+                       ) -> list[list | str | Exception]:
     """Parse translated Markdown for each slot: inlines (or a string for text slots), or the problem found.
 
     ``reader`` is pandoc's input format, e.g. ``markdown+east_asian_line_breaks`` for Chinese, where a
-    line break between two Han characters is no space. ``memo``: see ``pandoc.read_many``.
+    line break between two Han characters is no space.
     """
     results: list = [None] * len(slots)
     batch, where = [], []
@@ -230,7 +230,7 @@ def parse_translations(slots: list[Slot], texts: list[str], reader: str = pandoc
         definitions = "".join(f"\n\n[^{k}]: {NOTE_MARK.format(k)}" for k in range(1, len(slot.notes) + 1))
         batch.append(source + definitions + "\n")
         where.append(index)
-    for index, parsed in zip(where, pandoc.read_many(batch, reader, memo)):
+    for index, parsed in zip(where, pandoc.read_many(batch, reader)):
         results[index] = _inlines_of(slots[index], parsed)
     return results
 

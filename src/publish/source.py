@@ -1,21 +1,23 @@
-"""Source documents: Markdown parsed into pandoc's AST (cached by content), and checked."""
+"""Source documents: Markdown parsed into pandoc's AST, checked, and the files it uses."""
 
 from __future__ import annotations
 
-import json
-import threading
-from dataclasses import asdict, dataclass, field
+import hashlib
+from dataclasses import dataclass
+from functools import cached_property
+from datetime import date
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import yaml
 
 from . import pandoc
+from .cache import Cache, code, digest
 from .errors import SourceError, collect
-from .fsutil import digest, load_yaml, write_atomic
-from .segments import Segment, citation_keys, elements, segment, segments_of, walk
+from .segments import Segment, citation_keys, elements, pandoc_text, segment
 
-_LOCK = threading.Lock()     # editions are prepared in threads; each shared result is made once
+
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)     # libyaml's, where PyYAML has it
 
 
 @dataclass(frozen=True)
@@ -23,87 +25,90 @@ class Source:
     path: Path
     text: str
     ast: dict
-    digest: str
-    cache_dir: Path | None = None
-    template: Path | None = None          # the .pot extracted from it, which may hold its segments
-    _memo: dict = field(default_factory=dict, compare=False, repr=False)
+    digest: str                 # of the file's bytes
 
-    @property
-    def key(self) -> str:
-        """What the segments are made from: the source's bytes and this program's version."""
-        from . import __version__
-        return digest(self.digest, __version__)
+    @cached_property
+    def data_files(self) -> list[Path]:
+        """The files the document draws on besides itself: each chart's CSV and each image, in order."""
+        found = []
+        for element in elements(self.ast["blocks"]):
+            if element["t"] == "Div" and "chart" in element["c"][0][1]:
+                data = dict(element["c"][0][2]).get("data")
+                if data:
+                    found.append((self.path.parent / data).resolve())
+            elif element["t"] == "Image":
+                target = unquote(urlsplit(element["c"][2][0]).path)
+                if target:
+                    found.append((self.path.parent / target).resolve())
+        return list(dict.fromkeys(found))
 
-    def segments(self) -> list[Segment]:
-        """The translatable units, as the catalogs hold them: made once per source (a pandoc run),
-        and kept under the cache folder for the next build."""
-        with _LOCK:
-            if "segments" not in self._memo:
-                self._memo["segments"] = self._cached_segments()
-            return self._memo["segments"]
+    def images(self) -> list[str]:
+        """The image targets as written in the source (inside the project, once checked)."""
+        return list(dict.fromkeys(e["c"][2][0] for e in elements(self.ast["blocks"]) if e["t"] == "Image"))
 
-    def _cached_segments(self) -> list[Segment]:
-        cached = self.cache_dir / "segments" / f"{self.key}.json" if self.cache_dir else None
-        if cached is not None and cached.exists():
-            return [Segment(**{**item, "comments": tuple(item["comments"])})
-                    for item in json.loads(cached.read_bytes())]
-        result = self._template_segments() or segment(self.ast, self.text)
-        if cached is not None:
-            write_atomic(cached, json.dumps([asdict(s) for s in result], ensure_ascii=False))
-        return result
-
-    def _template_segments(self) -> list[Segment] | None:
-        """The segments as the template extracted from this very source holds them: a clean build of
-        a project whose catalogs are current makes no pandoc run to write the units again."""
-        from .catalog import current_template
-        template = current_template(self.template, self.key) if self.template is not None else None
-        if template is None:
+    def date(self) -> date | None:
+        """The edition date the front matter gives (``date: 2024-09-01``), if any."""
+        value = self.ast.get("meta", {}).get("date")
+        if value is None:
             return None
-        entries = [e for e in template if e.msgid and not e.obsolete]
-        slots = list(walk(self.ast))
-        if [e.msgctxt for e in entries] != [slot.context for slot in slots]:
-            return None
+        text = value["c"] if value["t"] == "MetaString" else pandoc_text(value["c"]).strip()
         try:
-            lines = [int(entry.occurrences[0][1]) for entry in entries]
-        except (IndexError, ValueError):
-            return None
-        return segments_of(slots, [entry.msgid for entry in entries], lines)
-
-    def check(self, bibliography: Path | None, project_root: Path) -> None:
-        """Citations and structure checked once per source and bibliography (see the checks below)."""
-        key = ("checked", bibliography, bibliography.read_bytes() if bibliography and bibliography.exists() else b"",
-               project_root)
-        with _LOCK:
-            if key in self._memo:
-                return
-        check_citations(self, bibliography)
-        check_structure(self, project_root)
-        with _LOCK:
-            self._memo[key] = True
+            return date.fromisoformat(text)
+        except ValueError:
+            raise SourceError(f"date {text!r} in the front matter is not an ISO date (YYYY-MM-DD)", self.path,
+                              line_of(self.text, "date:")) from None
 
 
-def load(path: Path, cache_dir: Path | None = None, template: Path | None = None) -> Source:
-    """Parse ``path``; the AST is cached under ``cache_dir`` keyed on the file's bytes and pandoc's version.
-    ``template``: the .pot extracted from it (see ``Source.segments``)."""
+def load(path: Path, cache: Cache | None = None) -> Source:
+    """Parse ``path``; the AST is kept in the cache under the file's bytes, pandoc and this code."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
         raise SourceError("source file not found", path) from None
-    key = digest(raw, pandoc.binary_version())
-    cached = cache_dir / "ast" / f"{key}.json" if cache_dir else None
-    if cached is not None and cached.exists():
-        ast = json.loads(cached.read_bytes())
-    else:
+    except IsADirectoryError:
+        raise SourceError("a folder, not a Markdown file", path) from None
+    bytes_digest = hashlib.sha256(raw).hexdigest()
+    key = digest(code("source", "pandoc"), pandoc.version(), bytes_digest)
+    ast = cache.get("ast", key) if cache else None
+    if ast is None:
         ast = pandoc.read_markdown(path)
-        if cached is not None:
-            write_atomic(cached, json.dumps(ast))
-    return Source(path, raw.decode("utf-8"), ast, key, cache_dir, template)
+        if cache:
+            cache.put("ast", key, ast)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:      # (pandoc reports it first; kept for a cached AST)
+        raise SourceError(f"not UTF-8 text (byte {raw[exc.start]:#x})", path, raw[:exc.start].count(b"\n") + 1)
+    return Source(path, text, ast, bytes_digest)
+
+
+def segments(source: Source, cache: Cache | None = None) -> list[Segment]:
+    """The translatable units of a source, as the catalogs hold them; kept under the source's bytes, pandoc
+    and the segmentation code."""
+    key = digest(code("segments", "source"), pandoc.version(), source.digest)
+    kept = cache.get("segments", key) if cache else None
+    if kept is not None:
+        try:
+            return [Segment(**{**item, "comments": tuple(item["comments"])}) for item in kept]
+        except (TypeError, KeyError):
+            pass                 # an entry of another shape: made again
+    try:
+        result = segment(source.ast, source.text)
+    except SourceError as exc:           # (two units with one identifier)
+        raise SourceError(exc.message, source.path, _unit_line(source, exc.context)) from None
+    if cache:
+        cache.put("segments", key, [s.__dict__ | {"comments": list(s.comments)} for s in result])
+    return result
+
+
+def _unit_line(source: Source, context: str | None) -> int | None:
+    ident = (context or "").partition("/")[0]
+    return line_of(source.text, "{#" + ident) if ident else None
 
 
 def references(path: Path, optional: bool = False) -> list[dict]:
     """The records of a CSL YAML file; an ``optional`` one (an overlay) may hold none."""
     try:
-        data = load_yaml(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise SourceError(f"invalid YAML: {getattr(exc, 'problem', exc)}", path,
@@ -120,23 +125,17 @@ def bibliography_ids(path: Path | None) -> set[str]:
     return {str(r.get("id")) for r in references(path)} if path is not None else set()
 
 
-def check_citations(source: Source, bibliography: Path | None) -> None:
-    """Every citation key must name a record of the bibliography."""
+def check(source: Source, bibliography: Path | None, project_root: Path) -> None:
+    """Every citation names a record of the bibliography; images are files inside the project; headings
+    have text. Checked before pandoc renders anything: pandoc alone would embed any file it can read
+    (even /etc/passwd) into an EPUB."""
     known = bibliography_ids(bibliography)
     errors = []
     for key in sorted(set(citation_keys(source.ast["blocks"])) - known):
         errors.append(SourceError(f"unknown citation key @{key}: no record with this id in "
                                   f"{bibliography.name if bibliography else 'the (missing) bibliography'}",
                                   source.path, line_of(source.text, "@" + key)))
-    collect(errors)
-
-
-def check_structure(source: Source, project_root: Path) -> None:
-    """Images must be files inside the project; headings need text. Checked before pandoc renders
-    anything: pandoc alone would embed any file it can read (even /etc/passwd) into an EPUB."""
-    errors: list[SourceError] = []
     root = project_root.resolve()
-
     for element in elements(source.ast["blocks"]):
         if element["t"] == "Image":
             target = element["c"][2][0]
@@ -146,7 +145,24 @@ def check_structure(source: Source, project_root: Path) -> None:
         elif element["t"] == "Header" and not element["c"][2]:
             errors.append(SourceError("a heading without text", source.path,
                                       _empty_heading_line(source.text, element["c"][0])))
+        elif element["t"] == "Div" and "chart" in element["c"][0][1]:
+            problem = _chart_problem(element, source.path.parent, root)
+            if problem:
+                ident = element["c"][0][0]
+                errors.append(SourceError(problem, source.path,
+                                          line_of(source.text, "{#" + ident) if ident else line_of(source.text, ".chart")))
+    seen: set[str] = set()
+    for slot in _slots(source):
+        if slot in seen:
+            errors.append(SourceError(f"two translatable units share the identifier {slot!r}; give headings "
+                                      "and divs unique ids", source.path, _unit_line(source, slot)))
+        seen.add(slot)
     collect(errors)
+
+
+def _slots(source: Source) -> list[str]:
+    from .segments import slots
+    return [slot.context for slot in slots(source.ast)]
 
 
 def _image_problem(target: str, base: Path, root: Path) -> str | None:
@@ -159,6 +175,21 @@ def _image_problem(target: str, base: Path, root: Path) -> str | None:
         return "points outside the project"
     if not path.is_file():
         return "no such file"
+    return None
+
+
+def _chart_problem(div: dict, base: Path, root: Path) -> str | None:
+    (ident, _, attrs) = div["c"][0]
+    data = dict(attrs).get("data")
+    if not ident:
+        return "a chart needs an id, as in ::: {#fig-name .chart data=...}"
+    if not data:
+        return f"chart {ident}: data must name a CSV file inside the project"
+    path = (base / data).resolve()
+    if not path.is_relative_to(root):
+        return f"chart {ident}: data {data!r} points outside the project"
+    if not path.is_file():
+        return f"chart {ident}: data {data!r}: no such file"
     return None
 
 

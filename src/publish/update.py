@@ -1,80 +1,111 @@
-"""update-po: extract the templates (.pot) and merge them into every language's catalog."""
+"""update-po: extract the templates (.pot) and merge them into every language's catalog.
+
+A build runs the same update first. What is in sync is recognised from the cache (the template made
+from these source bytes; the catalog of these bytes merged with this template), so an unchanged
+project reads no catalog; ``update-po`` extracts and merges everything whatever the cache says.
+"""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
+
+import polib
 
 from . import catalog as catalogs
-from . import i18n
+from . import i18n, pandoc, tools
+from .cache import Cache, code, digest, file_digest
 from .errors import PublishError
 from .project import Project
-from .source import Source
+from .source import Source, segments
 
 log = logging.getLogger(__name__)
 
 
 @dataclass
 class UpdateResult:
-    written: list[Path]
-    reports: dict[str, catalogs.MergeReport]
+    written: list[Path] = field(default_factory=list)
+    reports: dict[Path, catalogs.MergeReport] = field(default_factory=dict)
     errors: list[PublishError] = field(default_factory=list)   # catalogs that could not be merged (left as they are)
 
 
-def update_catalogs(project: Project, sources: dict[str, Source], only_if_changed: dict | None = None) -> UpdateResult:
-    """Re-extract and merge. With ``only_if_changed`` (a state dict), skip domains whose input is unchanged."""
-    written: list[Path] = []
-    reports: dict[str, catalogs.MergeReport] = {}
-    errors: list[PublishError] = []
-    domains: list[tuple[str, str, callable]] = []
-    for doc in project.documents:
-        source = sources[doc.id]
-        rel = source.path.relative_to(project.root).as_posix()
-        domains.append((doc.id, source.key, lambda source=source, rel=rel: catalogs.make_template(
-            source.segments(), rel, source.path.stem, source.key)))
-    templates_key = i18n_key(project)
-    domains.append((i18n.DOMAIN, templates_key,
-                    lambda: i18n.extract_template(project.templates_dir, i18n.DOMAIN)))
-    for domain, key, make in domains:
-        pot_path = project.translations_dir / f"{domain}.pot"
-        targets = [project.translations_dir / lang.code / f"{domain}.po" for lang in project.targets]
-        state_key = f"pot/{domain}"
-        if only_if_changed is not None and only_if_changed.get(state_key) == key \
-                and pot_path.exists() and all(t.exists() for t in targets):
+def update_catalogs(project: Project, sources: dict[str, Source], cache: Cache | None = None,
+                    force: bool = False, epoch: int | None = None) -> UpdateResult:
+    """Extract each domain's template and merge it into each language's catalog, writing what changed."""
+    result = UpdateResult()
+    cache = cache if cache is not None and not force else Cache(None)
+    for domain, make in _domains(project, sources, cache, epoch):
+        try:
+            pot_path, pot_bytes = _template(project, domain, make, result)
+        except PublishError as exc:
+            result.errors.append(exc)
             continue
-        # A build takes a document's template as it is when its stamp says it is the extraction of this
-        # very source (update-po extracts again whatever the stamp says). The templates' own .pot has no
-        # stamp, and is extracted at every build: a stamp keyed on the templates folder would change with
-        # any stylesheet edit, rewrite every templates.po, and with them rebuild every edition.
-        template = catalogs.current_template(pot_path, key) if only_if_changed is not None else None
-        if template is None:
-            template = make()
-            if catalogs.save(template, pot_path):
-                written.append(pot_path)
-        failed = False
-        stamp = template.metadata.get(catalogs.SOURCE_HEADER)
-        for lang, target in zip(project.targets, targets):
-            try:
-                old = catalogs.read(target) if target.exists() else None
-            except PublishError as exc:      # a broken catalog is reported and left byte for byte as it is
-                errors.append(exc)
-                failed = True
+        template: polib.POFile | None = None
+        for language in project.targets:
+            path = project.translations_dir / language.code / f"{domain}.po"
+            raw = path.read_bytes() if path.exists() else None
+            key = digest(code("catalog"), file_digest(pot_path), digest(raw) if raw is not None else "-", language.tag)
+            if cache.get("merged", key):
                 continue
-            if only_if_changed is not None and stamp and old is not None \
-                    and old.metadata.get(catalogs.SOURCE_HEADER) == stamp:
-                continue                     # merged with this very template already
-            merged, report = catalogs.merge(template, old, lang.tag)
-            reports[f"{lang.code}/{domain}"] = report
-            if catalogs.save(merged, target, previous=old):
-                written.append(target)
-                log.info("merged %s: %d kept, %d moved, %d fuzzy, %d obsolete, %d new", target.relative_to(project.root),
-                         report.kept, report.moved, report.fuzzy, report.obsoleted, report.new)
-        if only_if_changed is not None and not failed:
-            only_if_changed[state_key] = key
-    return UpdateResult(written, reports, errors)
+            try:
+                old = catalogs.parse(raw, path) if raw is not None else None
+                template = template or catalogs.parse(pot_bytes, pot_path)
+                merged, report = catalogs.merge(template, old, language.tag, language.name, epoch)
+                if catalogs.save(merged, path, raw):
+                    result.written.append(path)
+                    result.reports[path] = report
+                    raw = path.read_bytes()
+            except PublishError as exc:       # a broken catalog is reported and left byte for byte as it is
+                result.errors.append(exc)
+                continue
+            cache.put("merged", digest(code("catalog"), file_digest(pot_path), digest(raw), language.tag), True)
+    return result
 
 
-def i18n_key(project: Project) -> str:
-    from .fsutil import tree_digest
-    return tree_digest(project.templates_dir)
+def _domains(project: Project, sources: dict[str, Source], cache: Cache, epoch: int | None
+             ) -> list[tuple[str, Callable[[], bytes]]]:
+    """Each domain (a document's, the templates') and how to make its template's bytes (from the cache
+    when the inputs are the same)."""
+    domains = []
+    for doc in project.documents:
+        if doc.id not in sources:
+            continue                        # (its source could not be read: reported already)
+        source = sources[doc.id]
+
+        def make(source=source, doc_id=doc.id) -> bytes:
+            rel = source.path.relative_to(project.root).as_posix()
+            key = digest(code("catalog", "segments", "source"), pandoc.version(), source.digest, rel, doc_id)
+            kept = cache.get("template", key)
+            if kept is None:
+                kept = catalogs.render(catalogs.make_template(segments(source, cache), rel, doc_id)).decode("utf-8")
+                cache.put("template", key, kept)
+            return kept.encode("utf-8")
+        domains.append((doc.id, make))
+
+    def make_templates() -> bytes:
+        files = sorted(p for p in project.templates_dir.rglob("*") if p.is_file())
+        key = digest(code("i18n", "catalog"), tools.distributions("Babel", "Jinja2"),
+                     *(f"{p.relative_to(project.templates_dir)}:{file_digest(p)}" for p in files))
+        kept = cache.get("template", key)
+        if kept is None:
+            kept = catalogs.render(i18n.extract_template(project.templates_dir, i18n.DOMAIN, epoch)).decode("utf-8")
+            cache.put("template", key, kept)
+        return kept.encode("utf-8")
+    if project.templates_dir.is_dir():
+        domains.append((i18n.DOMAIN, make_templates))
+    return domains
+
+
+def _template(project: Project, domain: str, make: Callable[[], bytes], result: UpdateResult) -> tuple[Path, bytes]:
+    """The domain's .pot, written if its entries changed; its path and bytes."""
+    path = project.translations_dir / f"{domain}.pot"
+    made = make()
+    current = path.read_bytes() if path.exists() else None
+    if current is not None and catalogs.same_content(current, made):
+        return path, current
+    from .fsutil import write_atomic
+    write_atomic(path, made)
+    result.written.append(path)
+    return path, made

@@ -32,11 +32,13 @@ class Problem:
         return f"{self.path}:1: {self.message}"
 
 
-def validate(project: Project) -> list[Problem]:
-    """Every check over every artifact; the Java validators run side by side (each starts a JVM)."""
+def validate(project: Project) -> tuple[list[Problem], list[Path]]:
+    """Every check over every published artifact; the problems, and the files checked. The Java
+    validators run side by side (each starts a JVM)."""
     from concurrent.futures import ThreadPoolExecutor
     htmls = [p for p in sorted(project.build_dir.glob("*/*.html")) + [project.build_dir / "index.html"]
              if p.exists()]
+    checked = list(htmls)
     jobs = []
     with ThreadPoolExecutor(max_workers=2) as pool:
         jobs.append(pool.submit(_vnu, htmls))
@@ -45,9 +47,11 @@ def validate(project: Project) -> list[Problem]:
                 epub, pdf = (artifact_path(project, document.id, language.code, f) for f in ("epub", "pdf"))
                 if epub.exists():
                     jobs.append(pool.submit(_epubcheck, epub))
+                    checked.append(epub)
                 if pdf.exists():
                     jobs.append(pool.submit(check_pdf, pdf, language, project.pdf.page_size))
-        return [problem for job in jobs for problem in job.result()]
+                    checked.append(pdf)
+        return [problem for job in jobs for problem in job.result()], checked
 
 
 def _epubcheck(path: Path) -> list[Problem]:

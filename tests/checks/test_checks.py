@@ -15,7 +15,7 @@ from publish.project import load_project
 
 from ..conftest import ROOT
 
-PROJECT = load_project(ROOT / "publish.toml")
+PROJECT = load_project(ROOT / "publish.toml")       # (read only: nothing here builds or caches)
 GLOSSARY = Glossary([
     Term("eclac", ("ECLAC",), {"es": Rendering("CEPAL", forbidden=("ECLAC",)), "pt": Rendering("CEPAL"),
                                "zh": Rendering("拉美经委会", ("拉丁美洲和加勒比经济委员会",))}),
@@ -115,14 +115,14 @@ CASES = [
 
 
 def context(language: str, entries: list[tuple[str, str]], path: Path) -> Context:
-    po = polib.POFile(wrapwidth=catalog.WRAP)
+    po = polib.POFile(wrapwidth=79)
     tag = PROJECT.language(language).tag
     po.metadata = {"Language": catalog.gettext_language(tag), "Content-Type": "text/plain; charset=UTF-8",
                    "Plural-Forms": catalog.plural_forms(tag)}
     for n, (msgid, msgstr) in enumerate(entries):
         po.append(polib.POEntry(msgctxt=f"s/p{n + 1}", msgid=msgid, msgstr=msgstr))
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(catalog.render(po), encoding="utf-8")
+    path.write_bytes(catalog.render(po))
     return Context(PROJECT, PROJECT.language(language), path, catalog.read(path), GLOSSARY)
 
 
@@ -162,7 +162,7 @@ def test_catalog_health(tmp_path):
     assert run(ctx, only=["catalog-health"]) == []
     ctx.po.metadata["Language"] = "zh_CN"
     ctx.po.metadata["Plural-Forms"] = "nplurals=2; plural=(n != 1);"
-    ctx.path.write_text(catalog.render(ctx.po), encoding="utf-8")
+    ctx.path.write_bytes(catalog.render(ctx.po))
     ctx.po = catalog.read(ctx.path)
     messages = [f.message for f in run(ctx, only=["catalog-health"])]
     assert any("Language is 'zh_CN', expected 'zh_Hans'" in m for m in messages)
@@ -177,80 +177,43 @@ def test_spelling_uses_the_word_list(tmp_path):
     assert "textoo" in run(ctx, only=["spelling"])[0].message
 
 
-def test_hunspell_answers_for_more_words_than_a_pipe_holds():
-    from publish.checks.spelling import _Hunspell, dictionary_for
+def test_hunspell_answers_for_more_words_than_a_pipe_holds(tmp_path):
     letters = "abcdefghijklmnopqrstuvwxyz"
-    unknown = {"palabrax" + letters[n // 676] + letters[n // 26 % 26] + letters[n % 26]
-               for n in range(17_000)}                            # some 200 kB each way
-    hunspell = _Hunspell()
-    hunspell.open(dictionary_for("es-419"))                       # reading its dictionary before the words come
-    assert hunspell.unknown(dictionary_for("es-419"), unknown | {"texto", "derechos"}) == unknown
+    unknown = ["palabrax" + letters[n // 676] + letters[n // 26 % 26] + letters[n % 26] for n in range(17_000)]
+    ctx = context("es", [("Text.", " ".join(unknown[i:i + 100]) + " texto derechos")
+                         for i in range(0, len(unknown), 100)], tmp_path / "es" / "doc.po")   # some 200 kB each way
+    flagged = {w for f in run(ctx, only=["spelling"]) for w in f.message.partition(": ")[2].split(", ")}
+    assert flagged == set(unknown)
 
 
-@pytest.mark.parametrize("line_buffered", [True, False])
-def test_hunspell_is_stopped_once_it_has_judged_every_word(line_buffered, monkeypatch):
-    from publish.checks import spelling
-    if not line_buffered:
-        monkeypatch.setattr(spelling, "LINE_BUFFERED", [])       # (no stdbuf: the answer is read to its end)
-    hunspell = spelling._Hunspell()
-    dictionary = spelling.dictionary_for("pt-BR")
-    hunspell.open(dictionary)
-    process = hunspell.opened[dictionary]
-    # The last word, never asked about itself: asked for, it would end the answer before "zzerro".
-    words = {"palavra", "aerro", spelling.SENTINEL, "zzerro", "direitos"}
-    assert hunspell.unknown(dictionary, words) == {"aerro", "zzerro"}
-    assert process.poll() is not None and not hunspell.opened
+def test_a_fuzzy_entry_s_findings_are_warnings_for_the_translator(tmp_path):
+    """Its msgstr is not published (the English is): a stale number in it does not stop the edition."""
+    ctx = context("es", [("In 2023, 70% of", "En 2022, el 70% de")], tmp_path / "es" / "doc.po")
+    assert {f.severity for f in run(ctx, only=["numbers"])} == {ERROR}          # 2023 missing, 2022 added
+    ctx.po[0].flags.append("fuzzy")
+    assert {f.severity for f in run(ctx, only=["numbers"])} == {"warning"}
 
 
-def test_the_real_catalogs_have_no_errors():
+def test_the_real_catalogs_have_no_errors(project_copy):
     from publish.checks import check_project
-    errors = [f for f in check_project(PROJECT) if f.severity == ERROR]
+    errors = [f for f in check_project(project_copy) if f.severity == ERROR]
     assert errors == []
 
 
-def test_a_second_process_finds_what_one_finds(project_copy, monkeypatch):
-    from publish import checks
-    po = project_copy.translations_dir / "pt" / "common-goals.po"
-    entries = polib.pofile(str(po))
-    entry = next(e for e in entries if "2024" in e.msgstr)
-    entry.msgstr = entry.msgstr.replace("2024", "2025")      # a number that differs from the source
+def test_findings_are_kept_under_their_inputs_and_reported_under_the_path_given(project_copy, tmp_path):
+    from publish.cache import Cache
+    from publish.checks import check_project
+    cache = Cache(project_copy.build_dir / ".cache")
+    es = project_copy.translations_dir / "es" / "common-goals.po"
+    entries = polib.pofile(str(es))
+    entry = next(e for e in entries if "2023" in e.msgstr)
+    entry.msgstr = entry.msgstr.replace("2023", "2025")
     entries.save()
-    es = polib.pofile(str(project_copy.translations_dir / "es" / "common-goals.po"))
-    next(e for e in es if e.msgstr).msgstr += " desarollo"   # a word misspelt where the other process checks
-    es.save()
-    real, forked = checks._in_a_second_process, []
-    monkeypatch.setattr(checks, "_in_a_second_process", lambda *a: forked.append(real(*a)) or forked[-1])
-    monkeypatch.setattr(os, "cpu_count", lambda: 4)          # a core for each Hunspell and each process
-    from publish.checks import spelling
-    started, popen = project_copy.root / "started", spelling.subprocess.Popen
-
-    def counted(command, *args, **kwargs):              # (appended to by both processes)
-        if "hunspell" in command:
-            with open(started, "a", encoding="utf-8") as log:
-                log.write(command[command.index("-d") + 1] + "\n")
-        return popen(command, *args, **kwargs)
-    monkeypatch.setattr(spelling.subprocess, "Popen", counted)
-    split = checks.check_project(project_copy)
-    monkeypatch.setattr(spelling.subprocess, "Popen", popen)
-    assert forked and forked[0][0] is not None               # some languages were checked in another process
-    assert sorted(started.read_text(encoding="utf-8").split()) == ["es_MX", "pt_BR"]   # each dictionary read once
-    assert not spelling._HUNSPELL.opened and not spelling._HUNSPELL.running   # every Hunspell was asked or stopped
-    assert any(f.check == "spelling" and "desarollo" in f.message for f in split)
-    (project_copy.build_dir / ".cache" / "checks").rename(project_copy.build_dir / "first")
-    monkeypatch.setattr(checks, "_in_a_second_process", lambda project, todo, *a: (None, todo))
-    alone = checks.check_project(project_copy)
-    assert split == alone
-    assert any(f.check == "numbers" and f.file == str(po) for f in alone)
-
-
-def test_no_second_process_takes_the_cores_that_hunspell_reads_on(project_copy, monkeypatch):
-    from publish import checks
-    real, forked = checks._in_a_second_process, []
-    monkeypatch.setattr(checks, "_in_a_second_process", lambda *a: forked.append(real(*a)) or forked[-1])
-    monkeypatch.setattr(os, "cpu_count", lambda: 2)
-    checks.check_project(project_copy)                       # es_MX and pt_BR read: no core left
-    assert forked and forked[0][0] is None
-    forked.clear()
-    (project_copy.build_dir / ".cache" / "checks").rename(project_copy.build_dir / "first")
-    checks.check_project(project_copy, only=["numbers", "urls"])     # no Hunspell: the second core is free
-    assert forked and forked[0][0] is not None
+    first = check_project(project_copy, files=[es], cache=cache)
+    assert any(f.check == "numbers" for f in first)
+    twin = tmp_path / "elsewhere" / "es" / "weblate-download.po"        # the same bytes elsewhere
+    twin.parent.mkdir(parents=True)
+    twin.write_bytes(es.read_bytes())
+    again = check_project(project_copy, files=[twin], cache=cache, lang="es")
+    assert [(f.check, f.line, f.message) for f in again] == [(f.check, f.line, f.message) for f in first]
+    assert {f.file for f in again} == {str(twin)}

@@ -9,10 +9,11 @@ import threading
 
 import pytest
 
+from ..conftest import TAGS as LANGS
+
 CHROMIUM = shutil.which("chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
-LANGS = {"en": "en", "es": "es-419", "pt": "pt-BR", "zh": "zh-Hans"}
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed")
 

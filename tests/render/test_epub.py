@@ -8,7 +8,8 @@ import zipfile
 
 import pytest
 
-TAGS = {"en": "en", "es": "es-419", "pt": "pt-BR", "zh": "zh-Hans"}
+from ..conftest import TAGS
+
 
 
 @pytest.mark.parametrize("lang", sorted(TAGS))

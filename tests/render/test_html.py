@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pytest
+
+from ..conftest import TAGS
 from bs4 import BeautifulSoup
 
 LANGS = ["en", "es", "pt", "zh"]
 SECTIONS = ["introduction", "part-1", "part-1-1", "part-1-2", "part-2", "part-2-1", "part-2-2", "part-2-3",
             "part-2-4", "part-3", "part-3-1", "part-3-2", "part-3-3"]
-TAGS = {"en": "en", "es": "es-419", "pt": "pt-BR", "zh": "zh-Hans"}
 
 
 def page(project, lang):

@@ -6,13 +6,14 @@ import re
 import subprocess
 
 import pytest
+
+from ..conftest import TAGS
 import yaml
 
 from publish.validate import note_pages
 
 from .test_html import SECTIONS
 
-TAGS = {"en": "en", "es": "es-419", "pt": "pt-BR", "zh": "zh-Hans"}
 
 
 def pdftotext(path, *args) -> str:
@@ -82,6 +83,7 @@ def test_each_note_sits_on_the_page_of_its_call(built, lang):
     assert not misplaced, f"note: (page of call, page of note) {misplaced}"
 
 
+@pytest.mark.slow
 def test_us_letter_and_a_print_shop_variant_with_bleed(project_copy):
     from pypdf import PdfReader
 

@@ -2,19 +2,25 @@
 
 A check is a function registered with an id and a severity. Entry checks take (entry, context) and
 yield messages; file checks take the context alone and yield (line, msgctxt, message) triples.
+
+Where a finding is an error depends on the entry's state (the README's decision table): a translated
+entry is published, so its findings keep their severity; a fuzzy entry's msgstr is not published (the
+English is), so what a check finds in it is a warning for the translator; an untranslated entry has no
+msgstr to check. A release makes the state checks (untranslated, fuzzy, identical) errors.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable
 
 import polib
 
-from ..errors import CatalogError
+from .. import catalog as catalogs
+from ..cache import Cache, code, digest, file_digest
+from ..errors import CatalogError, UsageError
 from ..project import Language, Project
 
 ERROR, WARNING = "error", "warning"
@@ -30,8 +36,8 @@ class Finding:
     message: str
 
     def __str__(self) -> str:
-        ctx = f"[{self.msgctxt}] " if self.msgctxt else ""
-        return f"{self.file}:{self.line}: {self.severity}: {ctx}{self.message} ({self.check})"
+        ctx = f" [{self.msgctxt}]" if self.msgctxt else ""
+        return f"{self.file}:{self.line}: {self.severity} {self.check}{ctx}: {self.message}"
 
 
 @dataclass
@@ -64,6 +70,7 @@ class Context:
     po: polib.POFile
     glossary: "object | None" = None
     release: bool = False
+    template: Path | None = None        # the .pot the catalog translates
     cache: dict = field(default_factory=dict)
 
 
@@ -71,22 +78,20 @@ def live_entries(po: polib.POFile) -> list[polib.POEntry]:
     return [e for e in po if not e.obsolete and e.msgid]
 
 
-RELEASE_ERRORS = ("untranslated", "fuzzy", "identical")    # warnings that a release does not accept
-WAITING = {"spelling"}          # checks that wait for another program's answer
+STATE_CHECKS = ("untranslated", "fuzzy", "identical")    # warnings that a release does not accept
 
 
 def _register() -> None:
     from . import catalog_health, content, glossary_check, spelling, typography  # noqa: F401
 
 
-def severity_of(chk: Check, release: bool) -> str:
-    return ERROR if release and chk.id in RELEASE_ERRORS else chk.severity
-
-
-def error_checks(release: bool = False) -> list[str]:
-    """The checks that can stop an edition from being published (the build runs only these)."""
-    _register()
-    return [c.id for c in REGISTRY.values() if severity_of(c, release) == ERROR]
+def severity_of(chk: Check, entry: polib.POEntry | None, release: bool) -> str:
+    """The decision table: a check's severity for an entry in its state."""
+    if chk.id in STATE_CHECKS:
+        return ERROR if release else WARNING
+    if entry is not None and "fuzzy" in entry.flags:
+        return WARNING          # its msgstr is not published: a note for the translator, not a gate
+    return chk.severity
 
 
 def run(context: Context, only: Iterable[str] | None = None) -> list[Finding]:
@@ -96,54 +101,41 @@ def run(context: Context, only: Iterable[str] | None = None) -> list[Finding]:
     for chk in REGISTRY.values():
         if only and chk.id not in only:
             continue
-        severity = severity_of(chk, context.release)
         if chk.scope == "file":
             for line, ctx, message in chk.function(context):
-                findings.append(Finding(chk.id, severity, file, line, ctx, message))
+                findings.append(Finding(chk.id, severity_of(chk, None, context.release), file, line, ctx, message))
             continue
         for entry in live_entries(context.po):
-            if not entry.msgstr and chk.id not in ("untranslated",):
+            if not entry.msgstr and chk.id != "untranslated":
                 continue
             for message in chk.function(entry, context):
-                findings.append(Finding(chk.id, severity, file, entry.linenum, entry.msgctxt, message))
+                findings.append(Finding(chk.id, severity_of(chk, entry, context.release), file,
+                                        getattr(entry, "msgstr_line", entry.linenum), entry.msgctxt, message))
     return sorted(findings, key=lambda f: (f.file, f.line, f.check))
 
 
-def template_of(path: Path) -> Path:
+def entry_errors(project: Project, language: Language, path: Path, entry: polib.POEntry, text: str,
+                 strict: bool) -> list[str]:
+    """The errors an entry would have with ``text`` as its translation: as a translated (published)
+    entry when ``strict``, else as a fuzzy one. For taking a translation in from outside."""
+    from ..glossary import GLOSSARY, load
+    _register()
+    candidate = polib.POEntry(msgctxt=entry.msgctxt, msgid=entry.msgid, msgstr=text,
+                              flags=[f for f in entry.flags if f != "fuzzy"] + ([] if strict else ["fuzzy"]))
+    candidate.linenum = candidate.msgstr_line = getattr(entry, "msgstr_line", entry.linenum)
+    po = polib.POFile()
+    po.append(candidate)
+    glossary_path = project.translations_dir / GLOSSARY
+    context = Context(project, language, path, po, load(glossary_path) if glossary_path.exists() else None)
+    entry_checks = [c for c in REGISTRY.values() if c.scope == "entry"]
+    return [f"{f.message} ({f.check})" for f in run(context, [c.id for c in entry_checks]) if f.severity == ERROR]
+
+
+def template_of(project: Project | None, path: Path) -> Path:
     """The template a catalog translates: translations/<lang>/<doc>.po -> translations/<doc>.pot."""
+    if project is not None:
+        return project.translations_dir / f"{path.stem}.pot"
     return path.parent.parent / f"{path.stem}.pot"
-
-
-@lru_cache(maxsize=1)
-def _code_digest() -> str:
-    """The checks' own code (and the package's), which shapes every finding: hashed once per process."""
-    from .. import __version__
-    from ..fsutil import digest, tree_digest
-    return digest(__version__, tree_digest(Path(__file__).parent.parent, "*.py"))
-
-
-def _cache_file(project: Project, language: Language, path: Path, release: bool,
-                only: list[str] | None) -> Path | None:
-    from ..fsutil import digest
-    inputs = [path, template_of(path), project.translations_dir / "glossary.yaml",
-              project.translations_dir / "wordlist.txt", path.parent / "wordlist.txt"]
-    try:
-        parts = [p.read_bytes() if p.exists() else b"-" for p in inputs]
-    except OSError:
-        return None
-    key = digest(_code_digest(), language.tag, str(release), ",".join(only or ["all"]), *parts)
-    return project.build_dir / ".cache" / "checks" / f"{key}.json"
-
-
-def _read(project: Project | None, language: Language, path: Path, glossary, release: bool
-          ) -> Context | list[Finding]:
-    """The catalog ready to check, or the finding that it cannot be read."""
-    from .. import catalog
-    try:
-        po = catalog.read(path)
-    except CatalogError as exc:
-        return [Finding("catalog-health", ERROR, str(path), exc.line or 1, exc.context, exc.message)]
-    return Context(project, language, path, po, glossary, release)
 
 
 def as_json(findings: list[Finding]) -> str:
@@ -151,169 +143,151 @@ def as_json(findings: list[Finding]) -> str:
 
 
 def as_text(findings: list[Finding]) -> str:
-    out: list[str] = []
-    current = None
-    for finding in findings:
-        if finding.file != current:
-            current = finding.file
-            out.append(f"{current}")
-        ctx = f" [{finding.msgctxt}]" if finding.msgctxt else ""
-        out.append(f"  {finding.line}: {finding.severity} {finding.check}{ctx}: {finding.message}")
+    """One line per finding, ``path:line: severity check [msgctxt]: message``, then the counts."""
     errors = sum(f.severity == ERROR for f in findings)
-    out.append(f"{errors} errors, {len(findings) - errors} warnings")
-    return "\n".join(out)
+    warnings = len(findings) - errors
+    return "\n".join([*map(str, findings), f"{_count(errors, 'error')}, {_count(warnings, 'warning')}"])
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+# -- checking a project's catalogs ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Target:
+    """A catalog to check, in a language, against its template."""
+    language: Language
+    path: Path
+    template: Path
+
+
+def targets(project: Project, languages: list[str] | None = None) -> list[Target]:
+    """Every catalog of the given languages (default: every target language)."""
+    found = []
+    for language in [project.language(c) for c in languages] if languages else project.targets:
+        for path in sorted((project.translations_dir / language.code).glob("*.po")):
+            found.append(Target(language, path, template_of(project, path)))
+    return found
+
+
+def lone_target(project: Project, path: Path, code: str | None, document: str | None) -> Target:
+    """A catalog given by path, from anywhere: its language from ``code``, else its Language header,
+    else its folder's name; its template from ``document``, else the one whose entries it translates."""
+    if not path.is_file():
+        raise UsageError(f"--po {path}: no such file")
+    try:
+        po = catalogs.read(path)
+        header = po.metadata.get("Language", "").replace("_", "-")
+    except CatalogError:
+        po, header = None, ""
+    by_header = next((l for l in project.targets if header and _same_language(header, l)), None)
+    if code is not None:
+        language = project.language(code)
+        if header and not _same_language(header, language):
+            raise UsageError(f"--lang {code} contradicts the catalog's Language header {header!r} ({path}); "
+                             "give the language the file is in")
+    elif by_header is not None:
+        language = by_header
+    else:
+        language = next((l for l in project.targets if l.code == path.resolve().parent.name), None)
+        if language is None:
+            raise UsageError(f"cannot tell the language of {path}: give --lang (one of "
+                             f"{', '.join(l.code for l in project.targets)})")
+    if document is not None:
+        return Target(language, path, project.translations_dir / f"{project.document(document).id}.pot"
+                      if document != "templates" else project.translations_dir / "templates.pot")
+    return Target(language, path, _matching_template(project, path, po))
+
+
+def _same_language(header: str, language: Language) -> bool:
+    return header.lower() in (language.tag.lower(), language.code.lower(), catalogs.gettext_language(language.tag)
+                              .replace("_", "-").lower())
+
+
+def _matching_template(project: Project, path: Path, po: polib.POFile | None) -> Path:
+    """The template whose units the catalog's entries translate most of; by name when none does."""
+    candidates = sorted(project.translations_dir.glob("*.pot"))
+    if po is not None:
+        contexts = {(e.msgctxt, e.msgid) for e in po if e.msgid and not e.obsolete}
+        best, score = None, 0
+        for pot in candidates:
+            try:
+                units = {(e.msgctxt, e.msgid) for e in catalogs.read(pot) if e.msgid}
+            except CatalogError:
+                continue
+            if len(units & contexts) > score:
+                best, score = pot, len(units & contexts)
+        if best is not None:
+            return best
+    return template_of(project, path)
 
 
 def check_project(project: Project, languages: list[str] | None = None, files: list[Path] | None = None,
-                  release: bool = False, only: list[str] | None = None) -> list[Finding]:
-    """Check the catalogs of the given languages (default: every target language), or the given files,
-    with every check or ``only`` those named."""
-    from ..fsutil import PARSED
-    from ..glossary import GLOSSARY
-    PARSED.keep_under(project.build_dir)       # the catalogs and the glossary, as a build read them
-    glossary_path = project.translations_dir / GLOSSARY
-    glossary = _LazyGlossary(glossary_path) if glossary_path.exists() else None
-    targets: list[tuple[Language, Path]] = []
+                  release: bool = False, cache: Cache | None = None, lang: str | None = None,
+                  document: str | None = None) -> list[Finding]:
+    """Check the catalogs of the given languages, or the given files (see ``lone_target``)."""
     if files:
-        for path in files:
-            code = path.resolve().parent.name
-            language = next((l for l in project.targets if l.code == code), None)
-            if language is None:
-                from ..errors import ConfigError
-                raise ConfigError(f"cannot tell the language of {path}: it must sit in translations/<lang>/")
-            targets.append((language, path))
+        chosen = [lone_target(project, path, lang, document) for path in files]
     else:
-        for language in [project.language(c) for c in languages] if languages else project.targets:
-            for path in sorted((project.translations_dir / language.code).glob("*.po")):
-                targets.append((language, path))
-    return sorted(_check_targets(project, targets, glossary, release, only), key=lambda f: (f.file, f.line, f.check))
+        chosen = targets(project, languages)
+    return check_targets(project, chosen, release, cache)
 
 
-def _check_targets(project: Project, targets: list[tuple[Language, Path]], glossary, release: bool,
-                   only: list[str] | None, split: bool = True) -> list[Finding]:
-    # Findings are cached under build/.cache/checks, keyed on every input that shapes them (the
-    # catalog, its template, the glossary, the word lists, the checks' own code): nothing is checked twice.
+def check_targets(project: Project, chosen: list[Target], release: bool = False, cache: Cache | None = None
+                  ) -> list[Finding]:
+    """Every check over these catalogs; findings kept in the cache under every input that shapes them
+    (the catalog, its template, the glossary, the word lists, the dictionaries, the checks' code)."""
+    from ..glossary import GLOSSARY, load
+    from .spelling import dictionary_stamp, start_hunspell
+    glossary_path = project.translations_dir / GLOSSARY
     findings: list[Finding] = []
-    todo: list[tuple[Language, Path, Path | None]] = []
-    spelling = not only or "spelling" in only
-    for language, path in targets:
-        cache = _cache_file(project, language, path, release, only)
-        if cache is not None and cache.exists():
-            findings += [Finding(**f) for f in json.loads(cache.read_text(encoding="utf-8"))]
-        else:
-            todo.append((language, path, cache))
-    if spelling and todo:
-        from .spelling import hunspell_for
-        hunspell_for({language for language, _, _ in todo})      # before anything else, and after the split
-    elsewhere, todo = _in_a_second_process(project, todo, glossary, release, only) if split else (None, todo)
-    if spelling and todo:
-        hunspell_for({language for language, _, _ in todo})
-    contexts = []
-    for language, path, cache in todo:
-        context = _read(project, language, path, glossary, release)
-        if isinstance(context, list):
-            findings += context
-        else:
-            contexts.append((context, cache))
-    if spelling and contexts:
-        from .spelling import start_hunspell
-        start_hunspell([context for context, _ in contexts])    # it answers while the other checks run
-    # The checks that wait for another program's answer (Hunspell) run after every catalog's others.
-    if contexts:
-        _register()
-    selected = [c for c in REGISTRY if not only or c in only]
-    now, later = [c for c in selected if c not in WAITING], [c for c in selected if c in WAITING]
-    first = [run(context, now) if now else [] for context, _ in contexts]
-    for (context, cache), found in zip(contexts, first):
-        if later:
-            found = sorted(found + run(context, later), key=lambda f: (f.file, f.line, f.check))
-        if cache is not None:
-            from ..fsutil import write_atomic
-            write_atomic(cache, as_json(found))
-        findings += found
-    return findings + (elsewhere.result() if elsewhere is not None else [])
-
-
-def _in_a_second_process(project: Project, todo: list, glossary, release: bool, only: list[str] | None):
-    """Hand the catalogs of about half the languages to a forked copy of this process (checks are
-    pure Python: one process does not run them faster with threads): its findings to come, and the
-    catalogs left for this one.
-
-    Only from a process without other threads, where forking is safe: the command line, not a build;
-    and only with a core for the second process besides this one and the Hunspell processes reading
-    their dictionaries (on two cores, a second process would take the CPU Hunspell needs, and the
-    check would end later).
-    """
-    import os
-    import threading
-    from .spelling import reading
-    languages = sorted({language.code for language, _, _ in todo})
-    if len(languages) < 2 or (os.cpu_count() or 1) < 2 + reading() or threading.active_count() > 1:
-        return None, todo
-    size = {code: sum(path.stat().st_size for language, path, _ in todo if language.code == code)
-            for code in languages}
-    half = sum(size.values()) / 2
-    # The language whose dictionary Hunspell takes longest to read stays here: the other process's share
-    # is then the shorter, and its findings are ready when this one's are.
-    from .spelling import dictionary_weight
-    by_code = {language.code: language for language, _, _ in todo}
-    heaviest = max(languages, key=lambda c: dictionary_weight(by_code[c]))
-    given, share = set(), 0
-    for code in sorted(languages, key=lambda c: -size[c]):
-        if code != heaviest and share + size[code] <= half:
-            given.add(code)
-            share += size[code]
-    if not given or len(given) == len(languages):
-        return None, todo
-    import gc
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-    _register()
-    _english_side(project, todo, glossary)
-    gc.freeze()      # the collector must not write to every object the two processes share (copy on write)
-    from .spelling import handed_over
-    executor = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
-    targets = [(language, path) for language, path, _ in todo if language.code in given]
-    with handed_over({by_code[code] for code in given}):      # the fork happens within submit
-        future = executor.submit(_check_targets, project, targets, glossary, release, only, False)
-    gc.unfreeze()
-    executor.shutdown(wait=False)
-    return future, [item for item in todo if item[0].code not in given]
-
-
-def _english_side(project: Project, todo: list, glossary) -> None:
-    """What the checks of every language work out from the English, worked out once before the split
-    instead of in both processes: the templates read, and the numbers and glossary terms in their
-    texts (cached where the numbers and glossary checks look them up)."""
-    from .. import catalog
-    from .content import _without_citations
-    from .numbers import numbers
-    if glossary is not None:
-        glossary.terms  # noqa: B018  (loads it)
-    for path in sorted({template_of(path) for _, path, _ in todo}):
+    todo: list[tuple[Context, str | None]] = []
+    glossary = None
+    for target in chosen:
+        key = _key(project, target, release, dictionary_stamp(target.language)) if cache else None
+        kept = kept_findings(project, cache, target, release, key)
+        if kept is not None:
+            findings += kept
+            continue
         try:
-            template = catalog.read(path)
-        except CatalogError:
-            continue                   # (the stale check reports it)
-        for entry in template:
-            if entry.msgid:
-                numbers(entry.msgid, project.source.tag)
-                if glossary is not None:
-                    glossary.occurring(_without_citations(entry.msgid))
+            po = catalogs.read(target.path)
+        except CatalogError as exc:
+            findings.append(Finding("catalog-health", ERROR, str(target.path), exc.line or 1, exc.context,
+                                    exc.message))
+            continue
+        if glossary is None and glossary_path.exists():
+            glossary = load(glossary_path)
+        todo.append((Context(project, target.language, target.path, po, glossary, release, target.template), key))
+    start_hunspell([context for context, _ in todo])      # it answers while the other checks run
+    for context, key in todo:
+        found = run(context)
+        if cache:
+            cache.put("findings", key, [{k: v for k, v in asdict(f).items() if k != "file"} for f in found])
+        findings += found
+    return sorted(findings, key=lambda f: (f.file, f.line, f.check))
 
 
-class _LazyGlossary:
-    """The glossary, loaded on first use: a cached check needs none. (A broken one still fails loudly.)"""
+def kept_findings(project: Project, cache: Cache | None, target: Target, release: bool, key: str | None = None
+                  ) -> list[Finding] | None:
+    """The findings the cache holds for this catalog as it is, if it holds them."""
+    if cache is None:
+        return None
+    from .spelling import dictionary_stamp
+    kept = cache.get("findings", key or _key(project, target, release, dictionary_stamp(target.language)))
+    try:
+        return [Finding(**{**f, "file": str(target.path)}) for f in kept] if kept is not None else None
+    except TypeError:
+        return None            # an entry of another shape: checked again
 
-    def __init__(self, path: Path):
-        from ..glossary import load
-        self.path = path
-        self._glossary = None
-        self._load = load
 
-    def __getattr__(self, name):
-        if name.startswith("_"):       # (what pickle looks for before the object is set up)
-            raise AttributeError(name)
-        if self._glossary is None:
-            self._glossary = self._load(self.path)
-        return getattr(self._glossary, name)
+def _key(project: Project, target: Target, release: bool, dictionary: str) -> str:
+    from ..glossary import GLOSSARY
+    from .spelling import WORDLIST
+    import shutil
+    from ..tools import file_stamp
+    return digest(code("checks"), dictionary, file_stamp(shutil.which("msgfmt")), target.language.tag, str(release), project.source.tag,
+                  file_digest(target.path), file_digest(target.template),
+                  file_digest(project.translations_dir / GLOSSARY), file_digest(project.translations_dir / WORDLIST),
+                  file_digest(project.translations_dir / target.language.code / WORDLIST))

@@ -6,6 +6,7 @@ import re
 from collections import Counter
 from functools import lru_cache
 
+from ..catalog import has_marker
 from . import ERROR, WARNING, check, template_of
 from .numbers import compare
 
@@ -101,9 +102,10 @@ def fuzzy(entry, context):
 def identical(entry, context):
     """A translation identical to the source, unless it is a name or code that stays as it is.
 
-    Translators mark a deliberate one with the flag ``ignore-same`` (as in Weblate).
+    Translators mark a deliberate one with a translator comment ``ignore-same`` (``# ignore-same``; the
+    flag of that name, as Weblate writes it, counts too).
     """
-    if entry.msgstr != entry.msgid or "ignore-same" in entry.flags:
+    if entry.msgstr != entry.msgid or has_marker(entry, "ignore-same"):
         return
     residue = _without_urls(_without_citations(entry.msgid))
     if context.glossary is not None:
@@ -145,16 +147,16 @@ def consistency(context):
             first = entries[0]
             for other in entries[1:]:
                 if other.msgstr != first.msgstr:
-                    yield other.linenum, other.msgctxt, (f"translated differently from the same source at line "
-                                                         f"{first.linenum} ({first.msgctxt})")
+                    yield other.msgstr_line, other.msgctxt, (f"translated differently from the same source at line "
+                                                             f"{first.msgstr_line} ({first.msgctxt})")
     for entries in by_target.values():
         sources = {e.msgid for e in entries}
         if len(sources) > 1 and len(entries[0].msgstr) > 3:
             first = entries[0]
             for other in entries[1:]:
                 if other.msgid != first.msgid:
-                    yield other.linenum, other.msgctxt, (f"same translation as a different source at line "
-                                                         f"{first.linenum} ({first.msgctxt})")
+                    yield other.msgstr_line, other.msgctxt, (f"same translation as a different source at line "
+                                                             f"{first.msgstr_line} ({first.msgctxt})")
 
 
 @lru_cache(maxsize=4096)
@@ -179,7 +181,7 @@ def _prose(text: str) -> str:
 @check("stale", WARNING, scope="file")
 def stale(context):
     """Entries for units the source no longer has (update-po makes them obsolete)."""
-    template = template_of(context.path)
+    template = context.template or template_of(context.project, context.path)
     if not template.exists():
         return
     from .. import catalog
@@ -189,4 +191,4 @@ def stale(context):
         if entry.obsolete or not entry.msgid or (entry.msgctxt, entry.msgid) in current:
             continue
         what = "its source text changed" if entry.msgctxt in contexts else "no such unit in the source any more"
-        yield entry.linenum, entry.msgctxt, f"{what}; run `make update-po`"
+        yield entry.msgstr_line, entry.msgctxt, f"{what}; run `make update-po`"

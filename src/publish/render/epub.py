@@ -11,7 +11,7 @@ from .. import i18n, pandoc
 from ..edition import Edition
 from ..fsutil import write_atomic
 from . import RenderContext, renderer
-from .common import environment, translations
+from .common import environment, translations, write_figures
 from .cover import draw_cover
 
 NAMESPACE = uuid.UUID("6f1c3a52-5d0e-4d8a-9a57-2f0f6c1d0b7e")
@@ -24,6 +24,7 @@ def identifier(doc_id: str, lang: str) -> str:
 
 @renderer("epub")
 def render_epub(ctx: RenderContext, edition: Edition, out: Path) -> None:
+    write_figures(edition, out)
     env = environment(ctx, edition)
     ast = pandoc.copy_ast(edition.ast)
     meta = ast["meta"]
@@ -32,8 +33,12 @@ def render_epub(ctx: RenderContext, edition: Edition, out: Path) -> None:
         heading = {"t": "Header", "c": [1, ["abstract", ["unnumbered"], []],
                                         [{"t": "Str", "c": translations(ctx, edition).gettext("Abstract")}]]}
         ast["blocks"] = [heading, *abstract["c"], *ast["blocks"]]
+    if ctx.draft:
+        notice = translations(ctx, edition).gettext("Draft: this edition is not published.")
+        ast["blocks"].insert(0, {"t": "Div", "c": [["", ["draft-notice"], []],
+                                                   [{"t": "Para", "c": [{"t": "Str", "c": notice}]}]]})
     meta["identifier"] = {"t": "MetaString", "c": identifier(edition.document.id, edition.language.code)}
-    meta["date"] = {"t": "MetaString", "c": i18n.source_date().date().isoformat()}
+    meta["date"] = {"t": "MetaString", "c": ctx.date.isoformat()}
     # What store checks ask of an accessible EPUB (schema.org accessibility metadata).
     for key, values in (("accessModes", ["textual", "visual"]), ("accessModeSufficient", ["textual"]),
                         ("accessibilityFeatures", ["structuralNavigation", "tableOfContents", "alternativeText",
@@ -44,20 +49,18 @@ def render_epub(ctx: RenderContext, edition: Edition, out: Path) -> None:
     meta["accessibilitySummary"] = {"t": "MetaString", "c": summary}
     meta["description"] = {"t": "MetaString", "c": edition.meta_text("description") or edition.meta_text("subtitle")}
     context = {"edition": edition, "lang": edition.language.tag, "title": edition.title,
-               "description": edition.meta_text("description"), "date": i18n.source_date()}
-    css = i18n.render(env, "epub/epub.css.j2", **context)
-    metadata = i18n.render(env, "epub/metadata.xml.j2", **context)
-    with tempfile.TemporaryDirectory(dir=ctx.project.build_dir / ".cache") as tmp:
-        tmpdir = Path(tmp)
-        (tmpdir / "epub.css").write_text(css, encoding="utf-8")
-        (tmpdir / "metadata.xml").write_text(metadata, encoding="utf-8")
-        target = tmpdir / out.name
-        cover = tmpdir / "cover.png"
+               "description": edition.meta_text("description"), "date": ctx.date, "draft": ctx.draft}
+    with tempfile.TemporaryDirectory(prefix="publish-epub-") as tmp:
+        folder = Path(tmp)
+        (folder / "epub.css").write_text(i18n.render(env, "epub/epub.css.j2", **context), encoding="utf-8")
+        (folder / "metadata.xml").write_text(i18n.render(env, "epub/metadata.xml.j2", **context), encoding="utf-8")
+        target = folder / out.name
+        cover = folder / "cover.png"
         draw_cover(cover, edition.title, edition.meta_text("subtitle"), edition.language.name,
                    edition.language.tag.startswith("zh"))
         pandoc.run(["-f", "json", "-t", "epub3", "-o", str(target), "--toc", "--toc-depth=2", "--split-level=1",
                     "--epub-cover-image", str(cover),
-                    "--css", str(tmpdir / "epub.css"), "--epub-metadata", str(tmpdir / "metadata.xml"),
+                    "--css", str(folder / "epub.css"), "--epub-metadata", str(folder / "metadata.xml"),
                     "--resource-path", str(out.parent), "--epub-title-page=true"],
-                   input=json.dumps(ast).encode(), path=out)
+                   input=json.dumps(ast).encode(), path=out, epoch=ctx.epoch)
         write_atomic(out, target.read_bytes())

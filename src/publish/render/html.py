@@ -8,12 +8,12 @@ from .. import i18n
 from ..edition import Edition
 from ..fsutil import write_atomic
 from . import RenderContext, renderer
-from .common import edition_parts, environment, page_context
+from .common import environment, page_context, write_figures
 
 
 @renderer("html")
 def render_html(ctx: RenderContext, edition: Edition, out: Path) -> None:
-    parts = edition_parts(edition, "web")
-    env = environment(ctx, edition)
-    page = i18n.render(env, "html/edition.html.j2", **page_context(ctx, edition, parts))
+    write_figures(edition, out)
+    page = i18n.render(environment(ctx, edition), "html/edition.html.j2",
+                       **page_context(ctx, edition, edition.parts("web")))
     write_atomic(out, page)

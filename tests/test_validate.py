@@ -1,0 +1,27 @@
+"""`publish validate`: the real validators over the built editions."""
+
+from __future__ import annotations
+
+import pytest
+
+from publish.project import load_project
+from publish.validate import validate
+
+from .conftest import copy_project
+
+
+def test_validate_finds_nothing_wrong(built):
+    """`make validate`: epubcheck, vnu and the PDF checks over all twelve artifacts."""
+    problems, checked = validate(built)
+    assert problems == [], "\n".join(map(str, problems))
+    assert len([p for p in checked if p.suffix in (".pdf", ".epub")]) == 8
+
+
+@pytest.mark.slow
+def test_validate_catches_a_broken_epub(tmp_path):
+    project = load_project(copy_project(tmp_path / "p") / "publish.toml")
+    target = project.build_dir / "en"
+    target.mkdir(parents=True)
+    (target / "common-goals.epub").write_bytes(b"PK\x03\x04 not an epub")
+    problems = [str(p) for p in validate(project)[0]]
+    assert any("common-goals.epub" in p and "epubcheck" in p for p in problems)
