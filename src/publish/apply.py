@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import polib
 
 from . import pandoc
+from .boundary import forbidden_characters
 from .errors import CatalogError
 from .segments import Slot, parse_translations, to_markdown, walk
 
@@ -75,8 +77,8 @@ def apply(doc: dict, po: polib.POFile | None, lang_tag: str, po_path: Path | Non
     if lang_tag.split("-")[0] in EAST_ASIAN:
         reader += "+east_asian_line_breaks"
     parsed = parse_translations([c[0] for c in chosen], [c[1] for c in chosen], reader)
-    for (slot, _, entry), value in zip(chosen, parsed):
-        problem = value if isinstance(value, Exception) else _citation_problem(slot, value)
+    for (slot, text, entry), value in zip(chosen, parsed):
+        problem = _character_problem(text) or (value if isinstance(value, Exception) else _boundary_problem(slot, value))
         if problem is not None:
             report.problems.append(CatalogError(f"{problem}; the English text is used",
                                                 po_path, getattr(entry, "msgstr_line", entry.linenum), slot.context))
@@ -97,27 +99,48 @@ def apply(doc: dict, po: polib.POFile | None, lang_tag: str, po_path: Path | Non
     return translated, report
 
 
-def _citation_problem(slot: Slot, value) -> ValueError | None:
-    """A translation must carry the source's citations, link targets and raw markup, nothing else:
-    no added raw HTML or script, no link to another target (javascript:, another host)."""
+def _character_problem(text: str) -> ValueError | None:
+    found = forbidden_characters(text)
+    return ValueError(f"the translation holds {', '.join(found)}") if found else None
+
+
+def _boundary_problem(slot: Slot, value) -> ValueError | None:
+    """A translation must carry the source's citations, link targets, raw markup and attributes, nothing
+    else: no added raw HTML or script, no link to another target (javascript:, another host), no id,
+    class or key-value attribute the source lacks, and every id the source has (links point at them)."""
     if slot.kind == "text":
         return None
-    (want_keys, want), (got_keys, got) = _fixed_parts(slot.get()), _fixed_parts(value)
-    if want_keys != got_keys:
-        return ValueError(f"citation keys differ: expected {', '.join(want_keys) or 'none'}, "
-                          f"found {', '.join(got_keys) or 'none'}")
-    if want != got:
-        extra = sorted(set(got) - set(want)) or sorted(set(want) - set(got))
+    want, got = _fixed_parts(slot.get()), _fixed_parts(value)
+    if want.keys != got.keys:
+        return ValueError(f"citation keys differ: expected {', '.join(want.keys) or 'none'}, "
+                          f"found {', '.join(got.keys) or 'none'}")
+    if want.fixed != got.fixed:
+        extra = sorted(set(got.fixed) - set(want.fixed)) or sorted(set(want.fixed) - set(got.fixed))
         return ValueError(f"links or raw markup differ from the source: {extra[0][:80]!r}")
+    if sorted(want.ids) != sorted(got.ids):
+        return ValueError(f"identifiers differ from the source: expected {' '.join(sorted(want.ids)) or 'none'}, "
+                          f"found {' '.join(sorted(got.ids)) or 'none'}")
+    extra = Counter(got.attributes) - Counter(want.attributes)
+    if extra:
+        return ValueError(f"attributes the source does not have: {', '.join(sorted(extra))[:80]}")
     return None
 
 
-def _fixed_parts(node) -> tuple[list[str], list[str]]:
+@dataclass
+class _Parts:
+    keys: list[str] = field(default_factory=list)          # citation keys, the notes' own included
+    fixed: list[str] = field(default_factory=list)         # link targets and raw markup
+    ids: list[str] = field(default_factory=list)
+    attributes: list[str] = field(default_factory=list)    # ".class", "key=value"
+
+
+ATTRIBUTED = {"Span": 0, "Link": 0, "Image": 0, "Code": 0, "Div": 0, "Header": 1, "CodeBlock": 0}
+
+
+def _fixed_parts(node) -> _Parts:
     """What a translation must keep: the citation keys (with the notes' own, as the unit's text shows
-    them), and link targets and raw markup (a note's are checked as its own unit)."""
-    keys: list[str] = []
-    fixed: list[str] = []
-    # One walk for both, without a generator: it runs for every unit of every language.
+    them), and link targets, raw markup and attributes (a note's are checked as its own unit)."""
+    parts = _Parts()
     stack = [(node, False)]
     while stack:
         item, in_note = stack.pop()
@@ -126,13 +149,20 @@ def _fixed_parts(node) -> tuple[list[str], list[str]]:
             if tag == "Str" or tag == "Space":
                 continue
             if tag == "Cite":
-                keys.extend(c["citationId"] for c in item["c"][0])
+                parts.keys.extend(c["citationId"] for c in item["c"][0])
             elif not in_note and tag in ("Link", "Image"):
-                fixed.append(item["c"][2][0])
+                parts.fixed.append(item["c"][2][0])
             elif not in_note and tag in ("RawInline", "RawBlock"):
-                fixed.append(item["c"][1])
+                parts.fixed.append(item["c"][1])
+            if not in_note and tag in ATTRIBUTED:
+                ident, classes, pairs = item["c"][ATTRIBUTED[tag]]
+                if ident:
+                    parts.ids.append(ident)
+                parts.attributes += [f".{c}" for c in classes] + [f"{k}={v}" for k, v in pairs]
             if isinstance(item.get("c"), list):
                 stack.append((item["c"], in_note or tag == "Note"))
         elif isinstance(item, list):
             stack.extend((child, in_note) for child in item)
-    return sorted(keys), sorted(fixed)
+    parts.keys.sort()
+    parts.fixed.sort()
+    return parts

@@ -32,6 +32,7 @@ from .cache import Cache, code, digest, file_digest
 from .checks import Finding, Target, check_targets
 from .errors import PublishError, RenderError, UsageError
 from .fsutil import locked, write_atomic
+from .inspection import UnsafeArtifact
 from .project import KNOWN_FORMATS, Document, Language, Project
 
 log = logging.getLogger(__name__)
@@ -97,6 +98,8 @@ class BuildResult:
 def build(project: Project, options: BuildOptions | None = None) -> BuildResult:
     options = options or BuildOptions()
     jobs = _jobs(options)
+    for program in ("msgfmt", "msgcat"):     # catalogs are read and written through them: no build without
+        tools.require(program)
     result = BuildResult()
     cache = Cache(project.build_dir / ".cache")
     with locked(project.root):
@@ -302,6 +305,10 @@ class _Run:
         try:
             value = future.result()
         except Exception as exc:       # one edition's failure must not take the others down
+            if isinstance(exc, UnsafeArtifact):      # the last line of defence: the whole edition is refused
+                plan.verdict = gates.Verdict(gates.REFUSED, (str(exc),))
+                self.result.verdicts[plan.pair] = plan.verdict
+                return
             if not isinstance(exc, PublishError):
                 log.debug("%s of %s/%s failed", kind, *plan.pair, exc_info=exc)
                 where = rest[0] if rest else self.project.catalog_path(plan.document, plan.language)

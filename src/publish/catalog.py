@@ -159,6 +159,10 @@ def render(po: polib.POFile) -> bytes:
     """The catalog as GNU msgcat writes it: its wrapping and escaping, byte for byte."""
     for entry in po:
         _markers_as_comments(entry)
+        if any("\x00" in (text or "") for text in (entry.msgid, entry.msgstr, entry.msgctxt, entry.tcomment)):
+            raise CatalogError("the entry holds U+0000 (NUL), where gettext tools cut the text short; remove it, "
+                               "then run the command again", Path(po.fpath) if po.fpath else None,
+                               getattr(entry, "msgstr_line", entry.linenum), entry.msgctxt)
     text = str(po) if str(po).endswith("\n") else str(po) + "\n"
     result = tools.run(["msgcat", "-o", "-", "-"], input=text.encode("utf-8"), capture_output=True)
     if result.returncode != 0:

@@ -3,8 +3,8 @@
 - in progress: below its language's ``min-completeness``: a draft, reported, not a failure;
 - not released: a release, and below the language's ``release-completeness``: a draft, listed, and it
   does not stop the release of the others;
-- refused: QA errors in the catalogs it uses, or (in a release) figures drawn from unverified data: a
-  draft, and the build fails, naming every reason at once;
+- refused: QA errors in the catalogs it uses (the trust boundary's whatever the override says), or (in a
+  release) figures drawn from unverified data: a draft, and the build fails, naming every reason at once;
 - published: none of these.
 """
 
@@ -37,8 +37,9 @@ def decide(language: Language, is_source: bool, facts: dict, findings: list[Find
     """The verdict on one edition. ``facts``: what its preparation found (``Edition.facts``); ``findings``:
     QA over the catalogs it uses (its document's and the templates')."""
     refusals: list[str] = []
-    errors = [f for f in findings if f.severity == ERROR]
-    if errors and not ignore_qa:
+    # The override skips the QA gate, never the trust boundary's checks.
+    errors = [f for f in findings if f.severity == ERROR and (f.security or not ignore_qa)]
+    if errors:
         by_file: dict[str, int] = {}
         for finding in errors:
             by_file[finding.file] = by_file.get(finding.file, 0) + 1

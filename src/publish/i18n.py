@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import gettext
 import io
-import re
 from pathlib import Path
 
 import jinja2
@@ -21,12 +20,12 @@ from babel.messages.extract import extract_from_dir
 from babel.numbers import format_decimal, format_percent
 
 from . import catalog as catalogs
+from .boundary import PLACEHOLDER, forbidden_characters, placeholders
 from .errors import CatalogError, RenderError
 
 DOMAIN = "templates"
 EXTENSIONS = ["jinja2.ext.i18n"]      # for Babel's extractor, which reads _() calls through it
 TEMPLATE_PATTERNS = [("**.j2", "jinja2"), ("**.html", "jinja2"), ("**.svg", "jinja2"), ("**.xml", "jinja2")]
-PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
 class UIString(str):
@@ -36,11 +35,17 @@ class UIString(str):
 
 
 class Translations:
-    """The reviewed (non-fuzzy) entries of a templates.po, through Python's own gettext."""
+    """The reviewed (non-fuzzy) entries of a templates.po, through Python's own gettext. An entry that
+    crosses the trust boundary (a control character, a placeholder the English lacks or one missing) is
+    left out: the English is shown instead, and QA reports it."""
 
     def __init__(self, po: polib.POFile | None = None, path: Path | None = None):
         self.gettext_catalog = gettext.NullTranslations()
         if po is not None:
+            for entry in po:
+                if entry.msgstr and (forbidden_characters(entry.msgstr)
+                                     or placeholders(entry.msgstr) != placeholders(entry.msgid)):
+                    entry.msgstr = ""
             try:
                 self.gettext_catalog = gettext.GNUTranslations(io.BytesIO(po.to_binary()))
             except (ValueError, SyntaxError) as exc:     # a Plural-Forms expression gettext cannot read
@@ -62,10 +67,6 @@ def _filled(text: str, values: dict, fallback: bool) -> UIString:
                                       text))
     result.fallback = fallback
     return result
-
-
-def placeholders(text: str) -> set[str]:
-    return set(PLACEHOLDER.findall(text))
 
 
 def extract_template(templates_dir: Path, project_name: str, epoch: int | None = None) -> polib.POFile:

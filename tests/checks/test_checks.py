@@ -79,6 +79,25 @@ CASES = [
     ("raw-html", "pt", "An image.", 'Uma <img src=x onerror="alert(1)">.', True),
     ("raw-html", "zh", "A [link](https://x.org).", "一个[链接](javascript:alert(1))。", True),
     ("raw-html", "zh", "A [link](https://x.org).", "一个[链接](https://x.org)。", False),
+    ("raw-html", "es", "Skip to the text", "Saltar al texto<script/src=data:,x></script/>", True),
+    ("raw-html", "es", "Rights.", "Derechos.</dc:rights><dc:title>Libro falso</dc:title>", True),
+    ("raw-html", "pt", "Low < high.", "Baixo < alto.", False),
+    # attributes a translator may not add (pandoc's {#id .class key=value} and raw formats)
+    ("attributes", "es", "Our world changes.", '[Nuestro mundo]{style="background-image:url(//x)"} cambia.', True),
+    ("attributes", "es", "Our world changes.", "[Nuestro mundo]{#introduction} cambia.", True),
+    ("attributes", "pt", "A [word]{.smallcaps} here.", "Uma [palavra]{.smallcaps} aqui.", False),
+    ("attributes", "zh", "Code `x` here.", "代码`x`{=html}在此。", True),
+    # control and bidirectional-control characters, and the byte-order mark
+    ("control-characters", "es", "Introduction", "Intro\x00ducción", True),
+    ("control-characters", "pt", "Introduction", "Intro\x1bdução", True),
+    ("control-characters", "zh", "Introduction", "引言\u202e", True),
+    ("control-characters", "es", "Introduction", "\ufeffIntroducción", True),
+    ("control-characters", "zh", "Introduction", "引言\t", False),
+    # the placeholders of a UI string, kept and none added
+    ("placeholders", "es", "Edition of {date}.", "Edición del {date}.", False),
+    ("placeholders", "es", "Edition of {date}.", "Edición del %(date)s.", True),
+    ("placeholders", "pt", "Figure {number}", "Figura {numero}", True),
+    ("placeholders", "zh", "Figure {number}", "图 100%", True),
     # states
     ("untranslated", "es", "Text.", "", True),
     ("identical", "pt", "Important cooperation.", "Important cooperation.", True),
@@ -122,7 +141,7 @@ def context(language: str, entries: list[tuple[str, str]], path: Path) -> Contex
     for n, (msgid, msgstr) in enumerate(entries):
         po.append(polib.POEntry(msgctxt=f"s/p{n + 1}", msgid=msgid, msgstr=msgstr))
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(catalog.render(po))
+    path.write_text(str(po), encoding="utf-8")      # (as polib writes it: GNU msgcat would cut a NUL short)
     return Context(PROJECT, PROJECT.language(language), path, catalog.read(path), GLOSSARY)
 
 

@@ -34,6 +34,7 @@ class Finding:
     line: int
     msgctxt: str | None
     message: str
+    security: bool = False
 
     def __str__(self) -> str:
         ctx = f" [{self.msgctxt}]" if self.msgctxt else ""
@@ -47,15 +48,17 @@ class Check:
     function: Callable
     scope: str              # "entry" or "file"
     description: str
+    security: bool = False  # the trust boundary: no override skips it, and apply enforces it again
 
 
 REGISTRY: dict[str, Check] = {}
 
 
-def check(id: str, severity: str, scope: str = "entry"):
+def check(id: str, severity: str, scope: str = "entry", security: bool = False):
     """Register a check; its docstring's first line describes it."""
     def register(function):
-        REGISTRY[id] = Check(id, severity, function, scope, (function.__doc__ or "").strip().splitlines()[0])
+        REGISTRY[id] = Check(id, severity, function, scope, (function.__doc__ or "").strip().splitlines()[0],
+                             security)
         return function
     return register
 
@@ -82,7 +85,7 @@ STATE_CHECKS = ("untranslated", "fuzzy", "identical")    # warnings that a relea
 
 
 def _register() -> None:
-    from . import catalog_health, content, glossary_check, spelling, typography  # noqa: F401
+    from . import catalog_health, content, glossary_check, security, spelling, typography  # noqa: F401
 
 
 def severity_of(chk: Check, entry: polib.POEntry | None, release: bool) -> str:
@@ -103,14 +106,16 @@ def run(context: Context, only: Iterable[str] | None = None) -> list[Finding]:
             continue
         if chk.scope == "file":
             for line, ctx, message in chk.function(context):
-                findings.append(Finding(chk.id, severity_of(chk, None, context.release), file, line, ctx, message))
+                findings.append(Finding(chk.id, severity_of(chk, None, context.release), file, line, ctx, message,
+                                        chk.security))
             continue
         for entry in live_entries(context.po):
             if not entry.msgstr and chk.id != "untranslated":
                 continue
             for message in chk.function(entry, context):
                 findings.append(Finding(chk.id, severity_of(chk, entry, context.release), file,
-                                        getattr(entry, "msgstr_line", entry.linenum), entry.msgctxt, message))
+                                        getattr(entry, "msgstr_line", entry.linenum), entry.msgctxt, message,
+                                        chk.security))
     return sorted(findings, key=lambda f: (f.file, f.line, f.check))
 
 

@@ -14,7 +14,6 @@ CITATION = re.compile(r"(?<![\w.])@([A-Za-z0-9_]\w*(?:[:.#$%&\-+?<>~/]\w+)*)")
 NOTE_REF = re.compile(r"\[\^([^\]\s]+)\]")
 URL = re.compile(r"<?(?:https?|ftp)://[^\s)>\]\"]+|mailto:[^\s)>\]]+|(?<![\w.+-])[\w.+-]+@[\w-]+\.[A-Za-z][\w.-]*[A-Za-z]")
 LINK_TARGET = re.compile(r"\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)")
-RAW_HTML = re.compile(r"<\s*/?\s*[A-Za-z][\w-]*(?:\s[^<>]*)?>|<!--|javascript\s*:|\bon[a-z]+\s*=", re.IGNORECASE)
 CODE = re.compile(r"`+[^`]+`+")
 # Expected translation length against the English, in characters (typical for this domain).
 LENGTH_RATIO = {"es": 1.15, "pt": 1.12, "zh": 0.32}
@@ -71,17 +70,6 @@ def markup(entry, context):
             yield f"{name} markers differ: {a} in the source, {b} in the translation"
     if entry.msgstr.count("[") - entry.msgstr.count("]") != entry.msgid.count("[") - entry.msgid.count("]"):
         yield "unbalanced square brackets"
-
-
-@check("raw-html", ERROR)
-def raw_html(entry, context):
-    """No raw HTML, script, event handler or javascript: link that the source does not have."""
-    allowed = Counter(m.lower() for m in RAW_HTML.findall(entry.msgid))
-    for match in RAW_HTML.findall(entry.msgstr):
-        if allowed[match.lower()] > 0:
-            allowed[match.lower()] -= 1
-            continue
-        yield f"raw HTML or script in the translation: {match[:60]!r}"
 
 
 @check("untranslated", WARNING)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .. import i18n
+from .. import i18n, inspection
 from ..edition import Edition, Parts
 from ..fsutil import write_atomic
 from . import RenderContext
@@ -24,12 +24,24 @@ def timestamp(ctx: RenderContext) -> str:
     return datetime.fromtimestamp(ctx.epoch, tz=timezone.utc).isoformat()
 
 
-def write_figures(edition: Edition, out: Path) -> None:
+def checked(ctx: RenderContext, edition: Edition, fmt: str, data: bytes | str, out: Path) -> bytes | str:
+    """``data`` if it holds nothing an edition may not publish (``inspection``), else UnsafeArtifact."""
+    scripts = {(ctx.project.templates_dir / "js" / "site.js").read_text(encoding="utf-8").strip()} \
+        if (ctx.project.templates_dir / "js" / "site.js").exists() else set()
+    problems = inspection.inspect(fmt, data, scripts)
+    if problems:
+        catalogs = [ctx.project.catalog_path(edition.document, edition.language),
+                    ctx.project.translations_dir / edition.language.code / f"{i18n.DOMAIN}.po"]
+        raise inspection.refuse(problems, out, catalogs)
+    return data
+
+
+def write_figures(ctx: RenderContext, edition: Edition, out: Path) -> None:
     """The edition's charts, beside the artifact that shows them."""
     for name, svg in edition.svgs.items():
         target = out.parent / "figures" / name
         if not target.exists() or target.read_text(encoding="utf-8") != svg:
-            write_atomic(target, svg)
+            write_atomic(target, checked(ctx, edition, "svg", svg, target))
 
 
 def page_context(ctx: RenderContext, edition: Edition, parts: Parts) -> dict:

@@ -11,7 +11,7 @@ from .. import i18n, pandoc
 from ..edition import Edition
 from ..fsutil import write_atomic
 from . import RenderContext, renderer
-from .common import environment, translations, write_figures
+from .common import checked, environment, translations, write_figures
 from .cover import draw_cover
 
 NAMESPACE = uuid.UUID("6f1c3a52-5d0e-4d8a-9a57-2f0f6c1d0b7e")
@@ -24,7 +24,7 @@ def identifier(doc_id: str, lang: str) -> str:
 
 @renderer("epub")
 def render_epub(ctx: RenderContext, edition: Edition, out: Path) -> None:
-    write_figures(edition, out)
+    write_figures(ctx, edition, out)
     env = environment(ctx, edition)
     ast = pandoc.copy_ast(edition.ast)
     meta = ast["meta"]
@@ -63,4 +63,4 @@ def render_epub(ctx: RenderContext, edition: Edition, out: Path) -> None:
                     "--css", str(folder / "epub.css"), "--epub-metadata", str(folder / "metadata.xml"),
                     "--resource-path", str(out.parent), "--epub-title-page=true"],
                    input=json.dumps(ast).encode(), path=out, epoch=ctx.epoch)
-        write_atomic(out, target.read_bytes())
+        write_atomic(out, checked(ctx, edition, "epub", target.read_bytes(), out))

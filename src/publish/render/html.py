@@ -8,12 +8,12 @@ from .. import i18n
 from ..edition import Edition
 from ..fsutil import write_atomic
 from . import RenderContext, renderer
-from .common import environment, page_context, write_figures
+from .common import checked, environment, page_context, write_figures
 
 
 @renderer("html")
 def render_html(ctx: RenderContext, edition: Edition, out: Path) -> None:
-    write_figures(edition, out)
+    write_figures(ctx, edition, out)
     page = i18n.render(environment(ctx, edition), "html/edition.html.j2",
                        **page_context(ctx, edition, edition.parts("web")))
-    write_atomic(out, page)
+    write_atomic(out, checked(ctx, edition, "html", page, out))

@@ -10,7 +10,7 @@ from .. import i18n
 from ..edition import Edition
 from ..fsutil import write_atomic
 from . import RenderContext, renderer
-from .common import environment, page_context, write_figures
+from .common import checked, environment, page_context, write_figures
 from .fetcher import ProjectFetcher
 from .layout_fix import keep_notes_with_their_calls
 
@@ -25,9 +25,10 @@ def print_page(ctx: RenderContext, edition: Edition) -> str:
 
 @renderer("pdf")
 def render_pdf(ctx: RenderContext, edition: Edition, out: Path) -> None:
-    write_figures(edition, out)
+    write_figures(ctx, edition, out)
     fetcher = ProjectFetcher(ctx.project.root, ctx.project.build_dir)
-    html = HTML(string=print_page(ctx, edition), base_url=out.parent.resolve().as_uri() + "/", url_fetcher=fetcher)
+    page = checked(ctx, edition, "print", print_page(ctx, edition), out)
+    html = HTML(string=page, base_url=out.parent.resolve().as_uri() + "/", url_fetcher=fetcher)
     pdf = html.write_pdf(pdf_variant="pdf/ua-1",
                          pdf_identifier=f"{edition.document.id}-{edition.language.code}".encode())
     write_atomic(out, pdf)
