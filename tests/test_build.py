@@ -244,3 +244,26 @@ def test_the_cache_holds_json_data_only(project_copy):
         data = json.loads(entry.read_bytes())
         assert set(data) == {"key", "value"} and entry.stem == data["key"]
     assert not [p for p in (project_copy.build_dir / ".cache").rglob("*") if p.is_file() and p.suffix != ".json"]
+
+
+def test_an_image_of_the_source_reaches_every_format(project_copy):
+    import zipfile
+    from PIL import Image
+    Image.new("RGB", (40, 20), (0, 90, 160)).save(project_copy.root / "source" / "figures" / "extra.png")
+    source = project_copy.root / "source" / "common-goals.md"
+    source.write_text(source.read_text(encoding="utf-8") + "\n![An external figure](figures/extra.png)\n",
+                      encoding="utf-8")
+    assert build(project_copy, BuildOptions(languages=["en"])).ok
+    folder = project_copy.build_dir / "en"
+    page = BeautifulSoup((folder / "common-goals.html").read_text(encoding="utf-8"), "html.parser")
+    src = page.find("img", alt="An external figure")["src"]
+    assert (folder / src).read_bytes() == (project_copy.root / "source" / "figures" / "extra.png").read_bytes()
+    with zipfile.ZipFile(folder / "common-goals.epub") as epub:
+        assert any(n.endswith(".png") and epub.read(n) == (folder / src).read_bytes() for n in epub.namelist())
+    images = subprocess.run(["pdfimages", "-list", str(folder / "common-goals.pdf")], capture_output=True,
+                            text=True).stdout.splitlines()[2:]
+    assert any(" 40    20 " in " ".join(line.split()[3:5]).join("  ") or line.split()[3:5] == ["40", "20"]
+               for line in images)
+    from publish.validate import validate
+    problems, _ = validate(project_copy)
+    assert problems == [], "\n".join(map(str, problems))

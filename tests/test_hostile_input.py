@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -135,6 +136,7 @@ SOURCES = {   # a line appended to the source -> (line reported, words)
     "passwd": ("![x](file:///etc/passwd)", "file: URLs are not allowed"),
     "outside": ("![x](../../../../etc/passwd)", "points outside the project"),
     "remote": ("![x](https://example.org/x.png)", "https: URLs are not allowed"),
+    "duplicate-id": ("# Again {#introduction}", "two translatable units share the identifier 'introduction/heading'"),
 }
 
 
@@ -270,3 +272,55 @@ def test_update_po_after_reorganising_the_source(project_copy):
     assert before <= {e.msgstr for e in after if e.msgstr}
     moved_entry = next(e for e in after if e.msgid == moved and not e.obsolete)
     assert moved_entry.msgctxt.startswith("part-1-1/") and moved_entry.msgstr and "fuzzy" not in moved_entry.flags
+
+
+KILLED_BUILD = """
+import os, sys, time
+from pathlib import Path
+from publish import fsutil
+from publish.cli import main
+real = fsutil.write_atomic
+def write_atomic(path, data):
+    if path.suffix == ".pdf":
+        Path(sys.argv[1]).write_text(str(os.getpid()))     # a worker is at work: the test kills the build now
+        time.sleep(120)
+    real(path, data)
+fsutil.write_atomic = write_atomic
+import publish.render.pdf
+publish.render.pdf.write_atomic = write_atomic
+sys.exit(main(sys.argv[2:]))
+"""
+
+
+@pytest.mark.slow
+def test_the_workers_die_with_a_killed_build(project_copy, tmp_path):
+    import os
+    import time
+    marker = tmp_path / "worker"
+    build_process = subprocess.Popen([sys.executable, "-c", KILLED_BUILD, str(marker), "--project",
+                                      str(project_copy.path), "build", "--lang", "en", "--format", "pdf"],
+                                     cwd=project_copy.root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                     start_new_session=True)
+    deadline = time.monotonic() + 180
+    while not marker.exists():
+        assert time.monotonic() < deadline and build_process.poll() is None, "no worker started"
+        time.sleep(0.2)
+    worker = int(marker.read_text())
+    os.kill(build_process.pid, signal.SIGKILL)
+    build_process.wait()
+    deadline = time.monotonic() + 30
+    while Path(f"/proc/{worker}").exists() and Path(f"/proc/{worker}/stat").read_text().split()[2] != "Z":
+        assert time.monotonic() < deadline, "a worker outlived the build"
+        time.sleep(0.2)
+    survivors = [p for p in Path("/proc").glob("[0-9]*")
+                 if (p / "stat").exists() and _session(p) == build_process.pid]
+    assert not survivors
+    assert not (project_copy.build_dir / "en" / "common-goals.pdf").exists()
+
+
+def _session(proc) -> int | None:
+    try:
+        fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+        return int(fields[3]) if fields[0] != "Z" else None
+    except (OSError, IndexError, ValueError):
+        return None

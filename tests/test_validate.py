@@ -25,3 +25,14 @@ def test_validate_catches_a_broken_epub(tmp_path):
     (target / "common-goals.epub").write_bytes(b"PK\x03\x04 not an epub")
     problems = [str(p) for p in validate(project)[0]]
     assert any("common-goals.epub" in p and "epubcheck" in p for p in problems)
+
+
+@pytest.mark.slow
+def test_the_validators_own_positions_are_passed_through(tmp_path):
+    project = load_project(copy_project(tmp_path / "p") / "publish.toml")
+    page = project.build_dir / "en" / "common-goals.html"
+    page.parent.mkdir(parents=True)
+    page.write_text('<!DOCTYPE html>\n<html lang="en">\n<head><title>t</title></head>\n<body>\n'
+                    "<center>x</center>\n</body>\n</html>\n", encoding="utf-8")
+    problems = [str(p) for p in validate(project)[0]]
+    assert any(p.startswith(f"{page}:5:") and "vnu error" in p and "center" in p for p in problems), problems

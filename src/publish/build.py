@@ -309,7 +309,10 @@ class _Run:
                 plan.verdict = gates.Verdict(gates.REFUSED, (str(exc),))
                 self.result.verdicts[plan.pair] = plan.verdict
                 return
-            if not isinstance(exc, PublishError):
+            if isinstance(exc, OSError) and exc.filename:      # a read-only or full build folder
+                exc = RenderError(f"cannot write it: {(exc.strerror or str(exc)).lower()}; check that build/ "
+                                  "can be written and has room", exc.filename)
+            elif not isinstance(exc, PublishError):
                 log.debug("%s of %s/%s failed", kind, *plan.pair, exc_info=exc)
                 where = rest[0] if rest else self.project.catalog_path(plan.document, plan.language)
                 exc = RenderError(f"{kind} failed: {type(exc).__name__}: {exc}", where)
@@ -461,15 +464,15 @@ def _place(project: Project, options: BuildOptions, plans: list[Plan], result: B
             for fmt in KNOWN_FORMATS:
                 artifact_path(project, plan.document.id, plan.language.code, fmt).unlink(missing_ok=True)
     for lang in {plan.language.code for plan in plans}:
-        used = {name for plan in plans if plan.language.code == lang and plan.verdict is not None
-                and plan.verdict.published and plan.facts for name in plan.facts["svgs"]}
-        decided = all(p.verdict is not None for p in plans if p.language.code == lang)
-        folder = project.build_dir / lang / "figures"
-        if decided and folder.is_dir():
-            for figure in folder.glob("*.svg"):
-                if figure.name not in used:
-                    figure.unlink()
-        _remove_empty(folder, project.build_dir)
+        if not all(p.verdict is not None for p in plans if p.language.code == lang):
+            continue
+        for folder, kind in (("figures", "svgs"), ("media", "images")):
+            used = {name for plan in plans if plan.language.code == lang and plan.verdict.published
+                    and plan.facts for name in plan.facts.get(kind, [])}
+            place = project.build_dir / lang / folder
+            for stale in (p for p in place.glob("*") if p.is_file() and p.name not in used):
+                stale.unlink()
+            _remove_empty(place, project.build_dir)
     write_index(project)
 
 
@@ -519,4 +522,7 @@ def _remove_stale_temporaries(project: Project) -> None:
     """Temporary files left by an interrupted build (never artifacts themselves)."""
     if project.build_dir.is_dir():
         for path in project.build_dir.rglob(".*.tmp"):
-            path.unlink(missing_ok=True)
+            try:
+                path.unlink(missing_ok=True)
+            except OSError:          # a build folder that cannot be written: the build says so when it writes
+                pass

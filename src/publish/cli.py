@@ -90,8 +90,16 @@ def _port(text: str) -> int:
     return value
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a usage error in one line (its usage text is one --help away)."""
+
+    def error(self, message: str):
+        print(f"error: {self.prog}: {message}; see `{self.prog} --help`", file=sys.stderr)
+        sys.exit(2)
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="publish", description="Multilingual document publishing.")
+    parser = _Parser(prog="publish", description="Multilingual document publishing.")
     parser.add_argument("--version", action="version", version=f"publish {__version__}")
     parser.add_argument("--project", type=Path, help="the project file (default: publish.toml here or above)")
     parser.add_argument("-q", "--quiet", action="store_true", default=bool(os.environ.get("CI")),
@@ -195,6 +203,53 @@ def _project(args):
     return load_project(args.project)
 
 
+# -- option values checked before anything is read or written ------------------------------------------------
+
+def _input(args, path: Path, option: str) -> Path:
+    """A file a command reads: it must exist and be a file."""
+    from .errors import UsageError
+    if path.is_dir():
+        raise UsageError(f"publish {args.command}: {option} {path}: a folder; give a file")
+    if not path.is_file():
+        raise UsageError(f"publish {args.command}: {option} {path}: no such file")
+    return path
+
+
+def _output(args, path: Path, option: str, folder: bool = False) -> Path:
+    """A file (or folder) a command writes: not a folder (or a file) already, and in a place it can write."""
+    from .errors import UsageError
+    if not folder and path.is_dir():
+        raise UsageError(f"publish {args.command}: {option} {path}: a folder; give a file name")
+    if folder and path.exists() and not path.is_dir():
+        raise UsageError(f"publish {args.command}: {option} {path}: a file; give a folder")
+    existing = next(p for p in [path, *path.parents] if p.exists())
+    if existing.is_file() and existing != path:
+        raise UsageError(f"publish {args.command}: {option} {path}: {existing} is a file, not a folder")
+    if not os.access(existing if existing.is_dir() else existing.parent, os.W_OK):
+        raise UsageError(f"publish {args.command}: {option} {path}: {existing} cannot be written; choose another place")
+    return path
+
+
+def _languages(args, project, codes: list[str] | None) -> list[str] | None:
+    """Language codes given with --lang, each one the project has."""
+    from .errors import UsageError
+    known = [lang.code for lang in project.languages]
+    for code in codes or []:
+        if code not in known:
+            raise UsageError(f"publish {args.command}: --lang {code}: the project has no such language "
+                             f"(it has {', '.join(known)})")
+    return codes
+
+
+def _document(args, project, doc: str | None) -> str | None:
+    from .errors import UsageError
+    known = [d.id for d in project.documents]
+    if doc is not None and doc not in known + (["templates"] if args.command in ("check", "import") else []):
+        raise UsageError(f"publish {args.command}: --doc {doc}: the project has no such document "
+                         f"(it has {', '.join(known)})")
+    return doc
+
+
 def _plural(n: int, noun: str) -> str:
     return f"{n} {noun}" + ("" if n == 1 else "s")
 
@@ -203,7 +258,8 @@ def _build(args) -> int:
     from .build import BuildOptions, build
     from .gates import PUBLISHED
     project = _project(args)
-    result = build(project, BuildOptions(languages=args.lang, formats=args.format, release=args.release,
+    result = build(project, BuildOptions(languages=_languages(args, project, args.lang), formats=args.format,
+                                         release=args.release,
                                          jobs=args.jobs, ignore_qa=args.ignore_qa))
     for error in result.errors:
         print(f"error: {error}", file=sys.stderr)
@@ -271,7 +327,8 @@ def _stats(args) -> int:
 def _pot(args) -> int:
     from . import catalog, source
     from .fsutil import write_atomic
-    src = source.load(args.source)
+    src = source.load(_input(args, args.source, "SOURCE"))
+    _output(args, args.output, "-o")
     pot = catalog.make_template(source.segments(src), args.source.as_posix(), args.source.stem)
     write_atomic(args.output, catalog.render(pot))
     return 0
@@ -281,8 +338,9 @@ def _apply(args) -> int:
     from . import catalog, pandoc, source
     from .apply import apply
     from .fsutil import write_atomic
-    src = source.load(args.source)
-    po = catalog.read(args.po)
+    src = source.load(_input(args, args.source, "SOURCE"))
+    po = catalog.read(_input(args, args.po, "PO"))
+    _output(args, args.output, "-o")
     tag = po.metadata.get("Language", "").replace("_", "-") or "und"
     doc, report = apply(src.ast, po, tag, args.po)
     text = pandoc.convert(doc, ["-t", "markdown", "--standalone", "--wrap=none"], path=args.source)
@@ -296,6 +354,10 @@ def _check(args) -> int:
     from .checks import ERROR, as_json, as_text, check_project
     from .errors import UsageError
     project = _project(args)
+    _languages(args, project, args.lang)
+    _document(args, project, args.doc)
+    for path in args.po or []:
+        _input(args, path, "--po")
     if args.po and args.lang and len(args.lang) > 1:
         raise UsageError("publish check: with --po, give one --lang (the file's language)")
     if args.doc and not args.po:
@@ -310,7 +372,9 @@ def _check(args) -> int:
 def _export(args) -> int:
     from .xliff import export
     project = _project(args)
-    for path in export(project, project.language(args.lang), args.output or project.build_dir / "xliff"):
+    _languages(args, project, [args.lang])
+    out = _output(args, args.output, "-o", folder=True) if args.output else project.build_dir / "xliff"
+    for path in export(project, project.language(args.lang), out):
         log.info("wrote %s", path)
     return 0
 
@@ -318,7 +382,10 @@ def _export(args) -> int:
 def _import(args) -> int:
     from .xliff import import_
     project = _project(args)
-    result = import_(project, project.language(args.lang), args.xliff, args.doc, partial=args.partial)
+    _languages(args, project, [args.lang])
+    _document(args, project, args.doc)
+    result = import_(project, project.language(args.lang), _input(args, args.xliff, "--xliff"), args.doc,
+                     partial=args.partial)
     for line in result.messages:
         print(line, file=sys.stderr)
     log.info("%s: %s", result.path, result.summary)
@@ -345,7 +412,7 @@ def _serve(args) -> int:
 
 def _dist(args) -> int:
     from .dist import dist
-    path = dist(_project(args), args.output)
+    path = dist(_project(args), _output(args, args.output, "-o") if args.output else None)
     print(path)
     return 0
 
@@ -353,6 +420,7 @@ def _dist(args) -> int:
 def _glossary(args) -> int:
     from .glossary import GLOSSARY, load, write_tbx
     project = _project(args)
+    _output(args, args.tbx, "--tbx")
     glossary = load(project.translations_dir / GLOSSARY)
     write_tbx(glossary, args.tbx, {l.code: l.tag for l in project.languages}, project.source.tag)
     log.info("wrote %s (%d terms)", args.tbx, len(glossary.terms))
@@ -362,6 +430,8 @@ def _glossary(args) -> int:
 def _mt(args) -> int:
     from .mt import prefill
     project = _project(args)
+    _languages(args, project, [args.lang])
+    _document(args, project, args.doc)
     results = prefill(project, args.lang, args.engine, endpoint=args.endpoint, doc=args.doc,
                       batch=args.batch, timeout=args.timeout)
     failed = 0

@@ -23,6 +23,7 @@ def dist(project: Project, out: Path | None = None) -> Path:
             members += [p for fmt in project.formats
                         if (p := artifact_path(project, document.id, language.code, fmt)).exists()]
         members += sorted((project.build_dir / language.code / "figures").glob("*.svg"))
+        members += sorted(p for p in (project.build_dir / language.code / "media").glob("*") if p.is_file())
     if not members:
         raise PublishError("no published edition to pack; run `make all` first", project.build_dir)
     members.insert(0, project.build_dir / "index.html")

@@ -10,9 +10,11 @@ the build's cache as JSON and handed to the renderers.
 from __future__ import annotations
 
 import logging
+import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import yaml
 
@@ -22,7 +24,7 @@ from .apply import ApplyReport, apply
 from .cache import Cache
 from .errors import CatalogError, SourceError
 from .project import Document, Language, Project
-from .segments import pandoc_text
+from .segments import elements, pandoc_text
 from .source import Source, line_of, references
 
 log = logging.getLogger(__name__)
@@ -60,6 +62,7 @@ class Edition:
     provisional: list[str] = field(default_factory=list)  # ids of charts drawn from unverified data
     report: ApplyReport | None = None
     html: dict[str, str] = field(default_factory=dict)   # HTML_PAGES name -> pandoc's HTML
+    images: dict[str, str] = field(default_factory=dict)  # file name under media/ -> the source's image file
 
     @property
     def meta(self) -> dict:
@@ -114,7 +117,7 @@ class Edition:
         return {"percent": report.percent if report else 100.0, "translated": report.translated if report else 0,
                 "total": report.total if report else 0, "fallbacks": report.fallbacks if report else 0,
                 "problems": [str(p) for p in report.problems] if report else [],
-                "provisional": list(self.provisional), "svgs": sorted(self.svgs)}
+                "provisional": list(self.provisional), "svgs": sorted(self.svgs), "images": sorted(self.images)}
 
     # -- as data, for the cache ----------------------------------------------------------------
 
@@ -126,7 +129,7 @@ class Edition:
                       "untranslated": r.untranslated, "outdated": r.outdated,
                       "problems": [[p.message, p.line, p.context] for p in r.problems]}
         return {"document": self.document.id, "language": self.language.code, "ast": self.ast, "svgs": self.svgs,
-                "provisional": self.provisional, "report": report, "html": self.html}
+                "provisional": self.provisional, "report": report, "html": self.html, "images": self.images}
 
     @classmethod
     def from_json(cls, project: Project, data: dict) -> "Edition":
@@ -137,7 +140,7 @@ class Edition:
             report = ApplyReport(path, r["translated"], r["fuzzy"], r["untranslated"], r["outdated"],
                                  [CatalogError(message, path, line, context) for message, line, context in r["problems"]])
         return cls(project.document(data["document"]), project.language(data["language"]), data["ast"],
-                   dict(data["svgs"]), list(data["provisional"]), report, dict(data["html"]))
+                   dict(data["svgs"]), list(data["provisional"]), report, dict(data["html"]), dict(data["images"]))
 
 
 def prepare(project: Project, document: Document, language: Language, source: Source,
@@ -156,6 +159,7 @@ def prepare(project: Project, document: Document, language: Language, source: So
     ast["blocks"] = _without_comments(ast["blocks"])
     edition = Edition(document, language, ast, report=report)
     _draw_charts(edition, source.path, env)
+    _gather_images(edition, source.path)
     edition.ast = pandoc.compact(edition.ast)
     edition.ast, edition.html = _resolve(edition.ast, document, language, source.path)
     for key in RESOLVE_ONLY:            # what citeproc was given is no part of the edition
@@ -225,6 +229,20 @@ def _chart_figure(div: dict, number: int, edition: Edition, source_path: Path, e
         body.append({"t": "Div", "c": [["", ["figure-source"], []], rest]})
     figure_classes = ["chart"] + (["provisional"] if data.provisional else [])
     return {"t": "Figure", "c": [[ident, figure_classes, []], [None, caption], body]}
+
+
+def _gather_images(edition: Edition, source_path: Path) -> None:
+    """Each image of the source (a file inside the project: checked with the source) goes beside the
+    artifacts, under media/, and the AST points there."""
+    for element in elements(edition.ast["blocks"]):
+        if element["t"] != "Image" or element["c"][2][0].removeprefix("figures/") in edition.svgs:
+            continue                                         # (a chart, drawn by the build)
+        target = element["c"][2][0]
+        path = (source_path.parent / unquote(urlsplit(target).path)).resolve()
+        name = re.sub(r"[^\w.-]", "-", path.relative_to(source_path.parent.resolve()).as_posix()
+                      if path.is_relative_to(source_path.parent.resolve()) else path.name)
+        edition.images[name] = str(path)
+        element["c"][2][0] = f"media/{name}"
 
 
 def _chart_font(language: Language) -> str:

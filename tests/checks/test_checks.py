@@ -236,3 +236,12 @@ def test_findings_are_kept_under_their_inputs_and_reported_under_the_path_given(
     again = check_project(project_copy, files=[twin], cache=cache, lang="es")
     assert [(f.check, f.line, f.message) for f in again] == [(f.check, f.line, f.message) for f in first]
     assert {f.file for f in again} == {str(twin)}
+
+
+def test_without_hunspell_the_warning_names_the_package(tmp_path, monkeypatch):
+    from publish.checks import spelling
+    import types
+    monkeypatch.setattr(spelling, "shutil", types.SimpleNamespace(which=lambda name: None))   # (Hunspell only)
+    ctx = context("pt", [("Text.", "Um texto.")], tmp_path / "pt" / "doc.po")
+    messages = [f.message for f in run(ctx, only=["spelling"])]
+    assert messages == ["no Hunspell dictionary for pt-BR: spelling not checked (apt-get install hunspell hunspell-pt-br)"]

@@ -37,11 +37,14 @@ def checked(ctx: RenderContext, edition: Edition, fmt: str, data: bytes | str, o
 
 
 def write_figures(ctx: RenderContext, edition: Edition, out: Path) -> None:
-    """The edition's charts, beside the artifact that shows them."""
-    for name, svg in edition.svgs.items():
-        target = out.parent / "figures" / name
-        if not target.exists() or target.read_text(encoding="utf-8") != svg:
-            write_atomic(target, checked(ctx, edition, "svg", svg, target))
+    """The edition's charts and images, beside the artifact that shows them."""
+    files = {out.parent / "figures" / name: svg.encode("utf-8") for name, svg in edition.svgs.items()}
+    files.update({out.parent / "media" / name: Path(source).read_bytes() for name, source in edition.images.items()})
+    for target, data in files.items():
+        if target.suffix == ".svg":
+            checked(ctx, edition, "svg", data, target)
+        if not target.exists() or target.read_bytes() != data:
+            write_atomic(target, data)
 
 
 def page_context(ctx: RenderContext, edition: Edition, parts: Parts) -> dict:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
-from functools import lru_cache
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
+
+from ..tools import font_file
 
 SIZE = (1600, 2400)
 BACKGROUND = (140, 29, 24)      # the accent colour of the stylesheets
@@ -15,15 +15,8 @@ MARGIN = 140
 NO_LINE_START = set("，。、：；！？）」』》〉—…,.:;!?)")   # kept with the character before them
 
 
-@lru_cache(maxsize=None)
-def _font_file(family: str) -> tuple[str, int]:
-    out = subprocess.run(["fc-match", family, "--format=%{file}:%{index}"], capture_output=True, text=True).stdout
-    path, _, index = out.rpartition(":")
-    return path, int(index or 0)
-
-
 def _font(family: str, size: int) -> ImageFont.FreeTypeFont:
-    path, index = _font_file(family)
+    path, index = font_file(family)
     return ImageFont.truetype(path, size, index=index)
 
 
