@@ -11,11 +11,8 @@ READY := $(VENV)/.bytecode
 
 .PHONY: all release test test-fast update-po stats check validate serve dist bench clean distclean setup
 
-# IGNORE_QA=1 publishes editions even when `publish check` finds errors in their translations.
-BUILD_FLAGS := $(if $(IGNORE_QA),--ignore-qa,)
-
 all: $(READY)
-	$(PUBLISH) build $(BUILD_FLAGS)
+	$(PUBLISH) build
 
 release: $(READY)
 	$(PUBLISH) build --release

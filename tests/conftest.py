@@ -88,3 +88,10 @@ def _the_repository_s_build_folder_is_left_alone():
     before = state()
     yield
     assert state() == before, "a test wrote into the repository's build/"
+
+
+def add_override(project, reason: str = "The editors accept these errors for this edition.", **fields):
+    """A [[qa-overrides]] table appended to the project file; the project read again."""
+    lines = ["", "[[qa-overrides]]", *(f'{key} = "{value}"' for key, value in fields.items()), f'reason = "{reason}"', ""]
+    project.path.write_text(project.path.read_text(encoding="utf-8") + "\n".join(lines), encoding="utf-8")
+    return load_project(project.path)

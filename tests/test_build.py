@@ -267,3 +267,36 @@ def test_an_image_of_the_source_reaches_every_format(project_copy):
     from publish.validate import validate
     problems, _ = validate(project_copy)
     assert problems == [], "\n".join(map(str, problems))
+
+
+def test_a_stated_qa_override_is_reported_by_every_build(project_copy, capsys):
+    from .conftest import add_override
+    target = project_copy.catalog_path("common-goals", "es")
+    entry = catalog_entry(target, "introduction/p2")
+    set_msgstr(target, "introduction/p2", entry.msgstr.replace("2024", "2025", 1))
+    project = add_override(project_copy, reason="Confirmed with the authors.", check="numbers", language="es",
+                           entry="introduction/p2")
+    args = ["--project", str(project.path), "build", "--lang", "es", "--format", "html"]
+    assert main(args) == 0
+    err = capsys.readouterr().err
+    line = next(n for n, l in enumerate(project.path.read_text().splitlines(), 1) if l == "[[qa-overrides]]")
+    assert f"{project.path}:{line}: the QA override (check numbers, language es, entry introduction/p2: " \
+           "Confirmed with the authors.) waives 2 QA errors:" in err
+    assert main(args) == 0                                    # decided, and said, on every build
+    assert "waives 2 QA errors" in capsys.readouterr().err
+    set_msgstr(target, "introduction/p2", entry.msgstr)
+    assert main(args) == 0
+    assert "waives nothing in this build; remove it" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("check,words", [("raw-html", "a trust-boundary check"), ("nosuch", "no such check")])
+def test_no_override_reaches_the_trust_boundary(project_copy, capsys, check, words):
+    from .conftest import add_override
+    project = add_override(project_copy, check=check)
+    assert main(["--project", str(project.path), "build", "--format", "html"]) == 1
+    assert f"check '{check}' cannot be overridden ({words})" in capsys.readouterr().err
+
+
+def catalog_entry(path, msgctxt):
+    from publish import catalog
+    return catalog.read(path).find(msgctxt, by="msgctxt")

@@ -17,7 +17,7 @@ from publish import catalog
 from publish.build import BuildOptions, build
 from publish.cli import main
 
-from .conftest import DATA, set_msgstr
+from .conftest import DATA, add_override, set_msgstr
 
 BAD_PO = {    # file -> (line reported, words in the message)
     "syntax.po": (17, "syntax error"),
@@ -93,7 +93,7 @@ def test_hostile_translations_are_reported_and_never_executable(project_copy, ms
     assert any(words in f["message"] and f["msgctxt"] == "introduction/p1" for f in findings), findings
     # An editor who forces the build still gets no executable markup: the trust boundary's checks refuse
     # the edition whatever the override says, and its drafts hold the English (or escaped text).
-    result = build(project_copy, BuildOptions(languages=["es"], formats=["html", "epub"], ignore_qa=True))
+    result = build(add_override(project_copy, language="es"), BuildOptions(languages=["es"], formats=["html", "epub"]))
     security = "raw HTML" in words
     assert result.verdicts[("common-goals", "es")].published is not security
     folder = project_copy.build_dir / ("drafts/common-goals/es" if security else "es")
@@ -105,7 +105,7 @@ def test_qa_errors_block_the_edition_unless_overridden(project_copy):
     target = project_copy.catalog_path("common-goals", "es")
     entry = catalog.read(target).find("introduction/p2", by="msgctxt")
     assert "2024" in entry.msgstr
-    set_msgstr(target, "introduction/p2", entry.msgstr.replace("2024", "2025"))
+    set_msgstr(target, "introduction/p2", entry.msgstr.replace("2024", "2025", 1))
     result = build(project_copy, BuildOptions(languages=["es", "en"], formats=["html"]))
     assert not result.ok and result.errors == []
     verdict = result.verdicts[("common-goals", "es")]
@@ -114,7 +114,8 @@ def test_qa_errors_block_the_edition_unless_overridden(project_copy):
     assert not (project_copy.build_dir / "es" / "common-goals.html").exists()
     assert (project_copy.build_dir / "drafts" / "common-goals" / "es" / "common-goals.html").exists()
     assert (project_copy.build_dir / "en" / "common-goals.html").exists()
-    forced = build(project_copy, BuildOptions(languages=["es"], formats=["html"], ignore_qa=True))
+    forced = build(add_override(project_copy, check="numbers", language="es", entry="introduction/p2"),
+                   BuildOptions(languages=["es"], formats=["html"]))
     assert forced.ok and (project_copy.build_dir / "es" / "common-goals.html").exists()
     assert not (project_copy.build_dir / "drafts" / "common-goals" / "es" / "common-goals.html").exists()
 

@@ -57,7 +57,6 @@ class BuildOptions:
     release: bool = False
     jobs: int | None = None
     merge: bool = True
-    ignore_qa: bool = False      # publish editions even when `publish check` finds errors
 
 
 @dataclass
@@ -85,6 +84,7 @@ class BuildResult:
     errors: list[PublishError] = field(default_factory=list)
     verdicts: dict[tuple[str, str], gates.Verdict] = field(default_factory=dict)
     merged: list[Path] = field(default_factory=list)
+    waived: dict = field(default_factory=dict)         # QA override -> the errors it waived
 
     @property
     def ok(self) -> bool:
@@ -100,6 +100,7 @@ def build(project: Project, options: BuildOptions | None = None) -> BuildResult:
     jobs = _jobs(options)
     for program in ("msgfmt", "msgcat"):     # catalogs are read and written through them: no build without
         tools.require(program)
+    gates.check_overrides(project)
     result = BuildResult()
     cache = Cache(project.build_dir / ".cache")
     with locked(project.root):
@@ -341,7 +342,7 @@ class _Run:
                     and (plan.findings is not None or plan.language.code == self.project.source_language):
                 plan.verdict = gates.decide(plan.language, plan.language.code == self.project.source_language,
                                             plan.facts, plan.findings or [], self.options.release,
-                                            self.options.ignore_qa)
+                                            self.project.qa_overrides, self.result.waived)
                 self.result.verdicts[plan.pair] = plan.verdict
                 if plan.facts["provisional"] and plan.verdict.published:
                     log.warning("%s (%s): provisional data in %s: not yet verified against the published source",

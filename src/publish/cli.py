@@ -102,8 +102,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="publish", description="Multilingual document publishing.")
     parser.add_argument("--version", action="version", version=f"publish {__version__}")
     parser.add_argument("--project", type=Path, help="the project file (default: publish.toml here or above)")
-    parser.add_argument("-q", "--quiet", action="store_true", default=bool(os.environ.get("CI")),
-                        help="only warnings and errors (the default when CI is set)")
+    parser.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors")
     parser.add_argument("-v", "--verbose", action="store_true", help="say more, with tracebacks")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -113,7 +112,6 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--release", action="store_true", help="refuse provisional data; keep incomplete translations as drafts")
     p.add_argument("--jobs", "-j", type=_positive(int), metavar="N",
                    help="worker processes, 1 or more (default: the number of cores)")
-    p.add_argument("--ignore-qa", action="store_true", help="publish editions even when `publish check` finds errors")
     p.set_defaults(run=_build)
 
     p = commands.add_parser("update-po", help="extract the templates and merge them into every catalog")
@@ -260,11 +258,18 @@ def _build(args) -> int:
     project = _project(args)
     result = build(project, BuildOptions(languages=_languages(args, project, args.lang), formats=args.format,
                                          release=args.release,
-                                         jobs=args.jobs, ignore_qa=args.ignore_qa))
+                                         jobs=args.jobs))
     for error in result.errors:
         print(f"error: {error}", file=sys.stderr)
-    if args.ignore_qa:
-        log.warning("--ignore-qa: QA errors did not stop any edition (security checks still apply)")
+    for override in project.qa_overrides:            # every build says what its overrides waived
+        found = result.waived.get(override, [])
+        if found:
+            places = list(dict.fromkeys(f"{f.file}:{f.line} [{f.msgctxt}] {f.check}" for f in found))
+            log.warning("%s:%d: %s waives %d QA error%s: %s", project.path, override.line, override, len(found),
+                        "" if len(found) == 1 else "s", "; ".join(places[:5]) + (" ..." if len(places) > 5 else ""))
+        elif result.verdicts:
+            log.warning("%s:%d: %s waives nothing in this build; remove it once it is not needed", project.path,
+                        override.line, override)
     states: dict[str, list[str]] = {}
     for (doc, lang), verdict in sorted(result.verdicts.items()):
         states.setdefault(verdict.state, []).append(f"{doc} ({lang})")

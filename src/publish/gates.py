@@ -33,12 +33,18 @@ class Verdict:
 
 
 def decide(language: Language, is_source: bool, facts: dict, findings: list[Finding], release: bool,
-           ignore_qa: bool = False) -> Verdict:
+           overrides: list = (), waived: dict | None = None) -> Verdict:
     """The verdict on one edition. ``facts``: what its preparation found (``Edition.facts``); ``findings``:
-    QA over the catalogs it uses (its document's and the templates')."""
+    QA over the catalogs it uses (its document's and the templates'); ``overrides``: the QA overrides of
+    publish.toml, which waive the errors they match (never a trust-boundary check's), counted in ``waived``."""
     refusals: list[str] = []
-    # The override skips the QA gate, never the trust boundary's checks.
-    errors = [f for f in findings if f.severity == ERROR and (f.security or not ignore_qa)]
+    errors = []
+    for finding in (f for f in findings if f.severity == ERROR):
+        override = next((o for o in overrides if not finding.security and o.matches(finding, language.code)), None)
+        if override is None:
+            errors.append(finding)
+        elif waived is not None:
+            waived.setdefault(override, []).append(finding)
     if errors:
         by_file: dict[str, int] = {}
         for finding in errors:
@@ -60,3 +66,15 @@ def decide(language: Language, is_source: bool, facts: dict, findings: list[Find
                                       f"{language.release_completeness:g}% that release-completeness in "
                                       "publish.toml asks for a release",))
     return Verdict(PUBLISHED)
+
+
+def check_overrides(project) -> None:
+    """Each QA override names a check that exists and is no trust-boundary check."""
+    from .checks import REGISTRY, _register
+    from .errors import ConfigError, collect
+    _register()
+    allowed = sorted(c for c, k in REGISTRY.items() if not k.security and k.severity == ERROR)
+    collect([ConfigError(f"check {o.check!r} cannot be overridden ("
+                         f"{'a trust-boundary check' if o.check in REGISTRY else 'no such check'}); the checks an "
+                         f"override may name: {', '.join(allowed)}", project.path, o.line)
+             for o in project.qa_overrides if o.check is not None and o.check not in allowed])

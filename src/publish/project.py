@@ -57,6 +57,29 @@ class Document:
 
 
 @dataclass(frozen=True)
+class Override:
+    """A stated exception to the QA gate: the errors it matches do not refuse an edition. Each field given
+    narrows it (a check, a language, a document or ``templates``, an entry's msgctxt); ``reason`` says why."""
+    reason: str
+    line: int
+    check: str | None = None
+    language: str | None = None
+    document: str | None = None
+    entry: str | None = None
+
+    def matches(self, finding, language: str) -> bool:
+        return ((self.check is None or finding.check == self.check)
+                and (self.language is None or language == self.language)
+                and (self.document is None or Path(finding.file).stem == self.document)
+                and (self.entry is None or finding.msgctxt == self.entry))
+
+    def __str__(self) -> str:
+        scope = ", ".join(f"{k} {v}" for k, v in (("check", self.check), ("language", self.language),
+                                                   ("document", self.document), ("entry", self.entry)) if v)
+        return f"the QA override ({scope or 'every non-security check'}: {self.reason})"
+
+
+@dataclass(frozen=True)
 class PdfSettings:
     page_size: str = "A4"
     bleed: bool = False
@@ -72,6 +95,7 @@ class Project:
     formats: list[str]
     pdf: PdfSettings = field(default_factory=PdfSettings)
     name_given: str | None = None
+    qa_overrides: list[Override] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -178,10 +202,12 @@ class _Validator:
                         "project", 0, "name")
             name = None
         self._unknown(settings, {"source-language", "formats", "name"}, "project", 0)
-        self._unknown(self.data, {"project", "documents", "languages", "pdf"}, "project", 0)
+        overrides = [self._override(i, t, documents, languages) for i, t in enumerate(self.data.get("qa-overrides", []))]
+        self._unknown(self.data, {"project", "documents", "languages", "pdf", "qa-overrides"}, "project", 0)
         collect(self.errors)
         return Project(root=self.root, path=self.path, source_language=source_language,
-                       documents=documents, languages=languages, formats=formats, pdf=pdf, name_given=name)
+                       documents=documents, languages=languages, formats=formats, pdf=pdf, name_given=name,
+                       qa_overrides=[o for o in overrides if o is not None])
 
     # -- pieces -------------------------------------------------------------------------------
 
@@ -233,6 +259,28 @@ class _Validator:
                         hyphenate=bool(hyphenate),
                         translation_credit=str(credits["translation-credit"]),
                         review_credit=str(credits["review-credit"]))
+
+    def _override(self, index: int, table, documents, languages) -> Override | None:
+        if not isinstance(table, dict):
+            self._error("qa-overrides must be written as [[qa-overrides]] tables", "qa-overrides", index, None)
+            return None
+        reason = table.get("reason")
+        if not isinstance(reason, str) or not reason.strip():
+            self._error("a QA override needs a reason: say why the errors it waives may be published",
+                        "qa-overrides", index, None)
+        check = table.get("check")          # (a check's name is checked against the registry by the gates)
+        if check is not None and not isinstance(check, str):
+            self._error("check must be a check's name, such as 'numbers'", "qa-overrides", index, "check")
+        language = table.get("language")
+        if language is not None and language not in {l.code for l in languages if l}:
+            self._error(f"language {language!r} is not one of the [[languages]]", "qa-overrides", index, "language")
+        document = table.get("document")
+        if document is not None and document not in {d.id for d in documents if d} | {"templates"}:
+            self._error(f"document {document!r} is not one of the [[documents]] (or templates)", "qa-overrides",
+                        index, "document")
+        self._unknown(table, {"reason", "check", "language", "document", "entry"}, "qa-overrides", index)
+        return Override(str(reason), self._line("qa-overrides", index, None), check, language, document,
+                        table.get("entry"))
 
     def _percentage(self, table: dict, key: str, default: float, index: int) -> float:
         value = table.get(key, default)
