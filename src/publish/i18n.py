@@ -13,6 +13,7 @@ import io
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 import polib
 from babel import Locale
 from babel.dates import format_date
@@ -120,9 +121,22 @@ def environment(templates_dir: Path, tag: str, translations: Translations) -> ji
     env.filters["number"] = lambda value, fmt=None: format_decimal(value, format=fmt, locale=locale)
     env.filters["percent"] = lambda value, fmt=None: format_percent(value, format=fmt, locale=locale)
     env.filters["date"] = lambda value, fmt="long": format_date(value, format=fmt, locale=locale)
+    env.filters["ui"] = lambda text: _marked(text, locale)
     env.globals["language_name"] = lambda other: Locale.parse(other, sep="-").get_display_name(
         Locale.parse(other, sep="-"))
     return env
+
+
+def percent(value: float, tag: str) -> str:
+    return format_percent(value, locale=Locale.parse(tag, sep="-"))
+
+
+def _marked(text: str, locale: Locale):
+    """A UI string that fell back to the English, in a page of another language, marked as English
+    (for screen readers and hyphenation); the text itself is escaped, never trusted."""
+    if getattr(text, "fallback", False) and locale.language != "en":
+        return Markup('<span lang="en">{}</span>').format(text)
+    return text
 
 
 def render(env: jinja2.Environment, name: str, **context) -> str:

@@ -40,6 +40,8 @@ ELEMENTS: dict[str, set[str]] = {
     "link": {"rel", "href", "hreflang", "type"},
     "time": {"datetime"},
     "input": {"type", "disabled", "checked"},
+    "details": {"open"},
+    "summary": set(),
     "script": set(),
     "svg": {"xmlns", "xmlns:xlink", "version", "width", "height", "viewbox", "preserveaspectratio"},
     "image": {"width", "height", "xlink:href", "href"},

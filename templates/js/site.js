@@ -1,9 +1,34 @@
-// The language switcher keeps the reader at the same section: anchors are identical across editions.
+// The language switcher keeps the reader at the same place: anchors are identical across editions. The
+// place is the nearest section heading above the top of the window where the reader last stopped scrolling in the
+// text, kept in the address (without a new history entry), so that scrolling back up to the switcher, or
+// copying the address, keeps it too.
+function placeAboveTop() {
+  var place = "";
+  document.querySelectorAll("main section[id], main h2[id], main h3[id], main h4[id]").forEach(function (heading) {
+    if (heading.getBoundingClientRect().top <= 8) { place = "#" + heading.id; }
+  });
+  return place;
+}
+window.addEventListener("scrollend", function () {
+  var header = document.querySelector(".site-header");
+  if (header && window.scrollY <= header.offsetHeight) { return; }    // back at the switcher: keep the place
+  var place = placeAboveTop();
+  if (place && place !== window.location.hash) { history.replaceState(null, "", place); }
+});
 document.querySelectorAll("nav.languages a[hreflang]").forEach(function (link) {
   link.addEventListener("click", function () {
-    link.href = link.href.split("#")[0] + window.location.hash;
+    link.href = link.href.split("#")[0] + (window.location.hash || placeAboveTop());
   });
 });
+
+// The contents: open beside the text on a wide screen, one tap away above it on a narrow one.
+(function () {
+  var contents = document.querySelector("details.toc-details");
+  var wide = window.matchMedia("(min-width: 60em)");
+  function fit() { if (contents) { contents.open = wide.matches; } }
+  fit();
+  wide.addEventListener("change", fit);
+})();
 
 // A note's text previewed beside its call, on hover or keyboard focus.
 (function () {

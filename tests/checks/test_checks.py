@@ -112,6 +112,11 @@ CASES = [
     ("typography-spacing", "es", "Yes, of course.", "Sí , claro.", True),
     ("typography-spacing", "pt", "Yes, of course.", "Sim,  claro.", True),
     ("typography-spacing", "pt", "Yes, of course.", "Sim, claro.", False),
+    # (a link with a title, or a broken link, is no doubled space; a trailing one is a stray space)
+    ("typography-spacing", "es", 'See [the site](https://un.org "UN").', 'Véase [el sitio](https://un.org "ONU").', False),
+    ("typography-spacing", "es", "See [the site](https://un.org.", "Véase [el sitio](https://un.org.", False),
+    ("typography-spacing", "es", "Yes, of course.", "Sí, claro. ", True),
+    ("typography-spacing", "zh", "Yes, of course.", "是的，当然。 ", True),
     # possible omissions
     ("omission", "es", "One sentence here. " * 6, "Una oración aquí.", True),
     ("omission", "es", "One sentence here. " * 6, "Una oración aquí. " * 6, False),

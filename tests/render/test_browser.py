@@ -64,6 +64,49 @@ def test_every_edition_loads_cleanly_with_screenshots(site, browser, lang):
         page.close()
 
 
+def test_on_a_phone_the_text_starts_on_the_first_screen_and_the_contents_are_one_tap_away(site, browser):
+    base, project = site
+    page, events = open_page(browser, f"{base}/en/common-goals.html", 390, 844)
+    page.screenshot(path=str(project.build_dir / "screenshots" / "en-phone-390.png"))
+    first_line = page.evaluate("document.querySelector('main .abstract p').getBoundingClientRect().top")
+    assert first_line < 844 - 40                       # at least a line of text shows above the fold
+    toc = page.locator("nav.toc ol.toc-list")
+    assert not toc.is_visible()
+    page.click("nav.toc summary")                      # one tap
+    assert toc.is_visible() and page.locator('nav.toc a[href="#part-2-3"]').is_visible()
+    # Notes are not justified on a narrow screen (wide gaps between long words and URLs).
+    assert page.evaluate("getComputedStyle(document.querySelector('section.footnotes li p')).textAlign") in ("left", "start")
+    assert events["console"] == []
+
+
+def test_on_a_wide_screen_the_contents_stand_beside_the_text(site, browser):
+    base, project = site
+    page, _ = open_page(browser, f"{base}/en/common-goals.html", 1280, 900)
+    page.screenshot(path=str(project.build_dir / "screenshots" / "en-desktop-1280.png"))
+    assert page.locator('nav.toc a[href="#part-2-3"]').is_visible()
+    toc = page.evaluate("document.querySelector('nav.toc').getBoundingClientRect().right")
+    text = page.evaluate("document.querySelector('main').getBoundingClientRect().left")
+    assert toc <= text
+    assert page.evaluate("getComputedStyle(document.querySelector('main section p')).textAlign") == "justify"
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_language_switcher_keeps_the_place_without_a_fragment(site, browser, width):
+    base, _ = site
+    page, events = open_page(browser, f"{base}/en/common-goals.html", width, 844)
+    # The reader scrolls (no fragment in the address) to a little below the heading of Part II, 3.
+    assert "#" not in page.url
+    page.evaluate("window.scrollTo(0, document.getElementById('part-2-3').getBoundingClientRect().top + window.scrollY + 300)")
+    page.wait_for_function("window.location.hash === '#part-2-3'")    # the place read, kept in the address
+    page.mouse.wheel(0, -100000)                                     # back up to the switcher
+    page.wait_for_function("window.scrollY === 0")
+    page.click('nav.languages a[hreflang="pt-BR"]')
+    page.wait_for_load_state("load")
+    assert page.url.endswith("/pt/common-goals.html#part-2-3")
+    assert abs(page.evaluate("document.getElementById('part-2-3').getBoundingClientRect().top")) < 5
+    assert events["console"] == []
+
+
 def test_the_language_switcher_keeps_the_section(site, browser):
     base, _ = site
     page, events = open_page(browser, f"{base}/zh/common-goals.html#part-2-3")

@@ -83,6 +83,19 @@ def test_each_note_sits_on_the_page_of_its_call(built, lang):
     assert not misplaced, f"note: (page of call, page of note) {misplaced}"
 
 
+@pytest.mark.parametrize("lang", sorted(TAGS))
+def test_no_contents_entry_is_parted_from_its_page_number(built, lang):
+    pdf = built.build_dir / lang / "common-goals.pdf"
+    pages = pdftotext(pdf, "-layout").split("\f")
+    heading = {"en": "Contents", "es": "Índice", "pt": "Sumário", "zh": "目录"}[lang]
+    toc = next(p for p in pages if any(l.strip() == heading for l in p.splitlines()) and "....." in p)
+    lines = [l.strip() for l in toc.splitlines() if l.strip()]
+    numbered = [l for l in lines if re.search(r"\d+$", l)]
+    assert len([l for l in numbered if "..." in l]) == len(SECTIONS)     # every entry has its number
+    # A leader and its page number always end an entry's last line of text, never stand alone.
+    assert not [l for l in numbered if re.fullmatch(r"\.{3,}[.\s]*\d+", l)]
+
+
 @pytest.mark.slow
 def test_us_letter_and_a_print_shop_variant_with_bleed(project_copy):
     from pypdf import PdfReader

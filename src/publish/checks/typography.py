@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from . import ERROR, WARNING, check
-from .content import _without_citations, _without_urls
+from .content import URL, _without_citations, _without_urls
 
 HAN = r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
 ASCII_PUNCTUATION = r"[,.;:?!()]"
@@ -30,11 +30,15 @@ def chinese_punctuation(entry, context):
 
 @check("typography-spacing", WARNING)
 def spacing(entry, context):
-    """No doubled spaces and no space before , . ; : ? ! in Latin-script languages."""
+    """No doubled spaces, no space before , . ; : ? ! in Latin-script languages, and no space at the start
+    or end of a translation whose English has none."""
+    if entry.msgstr and entry.msgstr.strip(" ") != entry.msgstr and entry.msgid.strip(" ") == entry.msgid:
+        yield "space at the start or end of the translation"
     if context.language.tag.split("-")[0] not in ("es", "pt", "en", "fr", "it", "de"):
         return
-    text = _without_urls(entry.msgstr)
-    if "  " in text:
+    # A URL stands in as a word: taking it out must not leave a space of its own behind.
+    text = URL.sub("URL", entry.msgstr)
+    if re.search(r"\S {2,}\S", text):
         yield "doubled space"
     if re.search(r"\S\s+[,.;:?!](?:\s|$)", text):
         yield "space before punctuation"

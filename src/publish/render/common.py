@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -68,4 +69,18 @@ def page_context(ctx: RenderContext, edition: Edition, parts: Parts) -> dict:
         "formats": ctx.project.formats,
         "draft": ctx.draft,
         "root": ctx.root,
+        **progress(ctx, edition),
     }
+
+
+def progress(ctx: RenderContext, edition: Edition) -> dict:
+    """How far the translation of the edition has come, as its pages say: ``progress``, the share
+    translated (floored: 99.6 % is not "100 %") while below 100 %, else None; ``translated_any``, whether
+    any translation shows (a translator is credited only then); ``complete``, whether all of it does (a
+    reviewer is credited only then)."""
+    report = edition.report
+    if edition.language.code == ctx.project.source_language or report is None:
+        return {"progress": None, "translated_any": False, "complete": False}
+    percent = report.percent
+    return {"progress": math.floor(percent) / 100 if percent < 100 else None,
+            "translated_any": report.translated > 0, "complete": percent >= 100}

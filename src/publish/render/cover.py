@@ -20,8 +20,9 @@ def _font(family: str, size: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(path, size, index=index)
 
 
-def draw_cover(out: Path, title: str, subtitle: str, language_name: str, cjk: bool) -> None:
-    """A PNG cover; Chinese text is set in the Simplified Chinese face and wrapped by characters."""
+def draw_cover(out: Path, title: str, subtitle: str, language_name: str, cjk: bool, notice: str = "") -> None:
+    """A PNG cover; Chinese text is set in the Simplified Chinese face and wrapped by characters.
+    ``notice``: what a reader must know first (a translation in progress), under the language."""
     bold = "Noto Sans CJK SC:bold" if cjk else "Noto Sans:bold"
     regular = "Noto Sans CJK SC" if cjk else "Noto Sans"
     # Drawn as coverage (0 background, 255 ink) and stored with a palette blending the two colours:
@@ -38,6 +39,10 @@ def draw_cover(out: Path, title: str, subtitle: str, language_name: str, cjk: bo
         y += 104
     pen.line((x, SIZE[1] - 420, SIZE[0] - x, SIZE[1] - 420), fill=255, width=4)
     pen.text((x, SIZE[1] - 380), language_name, font=_font(regular, 64), fill=255)
+    y = SIZE[1] - 280
+    for line in _wrap(notice, _font(regular, 48)):
+        pen.text((x, y), line, font=_font(regular, 48), fill=255)
+        y += 64
     cover = Image.frombytes("P", SIZE, image.tobytes())
     cover.putpalette([round(b + (i - b) * level / 255) for level in range(256) for b, i in zip(BACKGROUND, INK)])
     out.parent.mkdir(parents=True, exist_ok=True)

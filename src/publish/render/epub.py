@@ -11,6 +11,7 @@ from .. import i18n, pandoc
 from ..edition import Edition
 from ..fsutil import write_atomic
 from . import RenderContext, renderer
+from . import common
 from .common import checked, environment, translations, write_figures
 from .cover import draw_cover
 
@@ -20,6 +21,12 @@ NAMESPACE = uuid.UUID("6f1c3a52-5d0e-4d8a-9a57-2f0f6c1d0b7e")
 def identifier(doc_id: str, lang: str) -> str:
     """A stable identifier per document and language (pandoc would draw a random UUID)."""
     return f"urn:uuid:{uuid.uuid5(NAMESPACE, f'{doc_id}/{lang}')}"
+
+
+def _notice(name: str, text: i18n.UIString, tag: str) -> dict:
+    """A notice at the head of the text, as a pandoc Div; marked English where the UI string fell back."""
+    attributes = [["lang", "en"]] if text.fallback and not tag.startswith("en") else []
+    return {"t": "Div", "c": [["", [name], attributes], [{"t": "Para", "c": [{"t": "Str", "c": str(text)}]}]]}
 
 
 @renderer("epub")
@@ -33,10 +40,16 @@ def render_epub(ctx: RenderContext, edition: Edition, out: Path) -> None:
         heading = {"t": "Header", "c": [1, ["abstract", ["unnumbered"], []],
                                         [{"t": "Str", "c": translations(ctx, edition).gettext("Abstract")}]]}
         ast["blocks"] = [heading, *abstract["c"], *ast["blocks"]]
+    ui = translations(ctx, edition)
+    progress = common.progress(ctx, edition)["progress"]
+    notices = []
+    if progress is not None:
+        notices.append(("progress-notice", ui.gettext(
+            "Translation in progress: {percent} translated; the rest is shown in English.",
+            percent=i18n.percent(progress, edition.language.tag))))
     if ctx.draft:
-        notice = translations(ctx, edition).gettext("Draft: this edition is not published.")
-        ast["blocks"].insert(0, {"t": "Div", "c": [["", ["draft-notice"], []],
-                                                   [{"t": "Para", "c": [{"t": "Str", "c": notice}]}]]})
+        notices.append(("draft-notice", ui.gettext("Draft: this edition is not published.")))
+    ast["blocks"][0:0] = [_notice(name, text, edition.language.tag) for name, text in notices]
     meta["identifier"] = {"t": "MetaString", "c": identifier(edition.document.id, edition.language.code)}
     meta["date"] = {"t": "MetaString", "c": ctx.date.isoformat()}
     # What store checks ask of an accessible EPUB (schema.org accessibility metadata).
@@ -57,7 +70,7 @@ def render_epub(ctx: RenderContext, edition: Edition, out: Path) -> None:
         target = folder / out.name
         cover = folder / "cover.png"
         draw_cover(cover, edition.title, edition.meta_text("subtitle"), edition.language.name,
-                   edition.language.tag.startswith("zh"))
+                   edition.language.tag.startswith("zh"), notices[0][1] if progress is not None else "")
         pandoc.run(["-f", "json", "-t", "epub3", "-o", str(target), "--toc", "--toc-depth=2", "--split-level=1",
                     "--epub-cover-image", str(cover),
                     "--css", str(folder / "epub.css"), "--epub-metadata", str(folder / "metadata.xml"),
