@@ -8,6 +8,8 @@ SYSTEM_STAMP := $(VENV)/.system-deps
 # The package's bytecode, written when a source changes: where PYTHONDONTWRITEBYTECODE is set (as on
 # many CI machines), every process would otherwise compile the package again, a tenth of a second each.
 READY := $(VENV)/.bytecode
+NODE := $(VENV)/node
+NODE_STAMP := $(NODE)/.installed
 
 .PHONY: all release test test-fast update-po stats check validate serve dist bench clean distclean setup
 
@@ -20,7 +22,7 @@ release: $(READY)
 check: $(READY)
 	$(PUBLISH) check
 
-validate: all
+validate: all $(NODE_STAMP)
 	$(PUBLISH) validate
 
 serve: $(READY)
@@ -29,7 +31,7 @@ serve: $(READY)
 dist: all
 	$(PUBLISH) dist
 
-test: $(READY)
+test: $(READY) $(NODE_STAMP)
 	$(PYTHON) -m pytest -q
 
 # The edit loop: every test but those that build the whole project, run the Java validators or a browser.
@@ -55,6 +57,13 @@ $(STAMP): pyproject.toml $(SYSTEM_STAMP)
 
 $(READY): $(STAMP) $(wildcard src/publish/*.py src/publish/*/*.py)
 	@$(PYTHON) -m compileall -q src
+	@touch $@
+
+# The accessibility checkers (axe-core, Ace by DAISY) from npm, at the versions of tools/node's lock file.
+# --ignore-scripts: Puppeteer would download a browser of its own; Ace runs in Debian's Chromium.
+$(NODE_STAMP): tools/node/package.json tools/node/package-lock.json $(SYSTEM_STAMP)
+	@mkdir -p $(NODE) && cp tools/node/package.json tools/node/package-lock.json $(NODE)/
+	cd $(NODE) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	@touch $@
 
 BENCH_STAMP := $(VENV)/.bench-installed

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -104,3 +105,30 @@ def test_a_pandoc_killed_by_a_signal_says_so(tmp_path):
     with pytest.raises(RenderError) as caught:
         pandoc.run(["lua", str(tmp_path / "missing.lua")], path=tmp_path / "x.epub")
     assert str(caught.value).startswith(f"{tmp_path / 'x.epub'}:1: pandoc failed: ") and "missing.lua" in str(caught.value)
+
+
+CALLS = """\
+Cited before the full stop [@undp-mpi-2023]. Cited after it.[@undp-mpi-2023] A note before a comma[^1], and
+one after a semicolon;[^1] then two calls together before a colon[^1][@undp-mpi-2023]: done. Chinese too[@ipcc-syr-2023]。
+
+[^1]: A note.
+"""
+
+
+def _calls(html: str) -> list[str]:
+    """Each run of note calls (^) with the punctuation mark that touches it, on the side it touches."""
+    text = re.sub(r"<[^>]+>", "", re.sub(r'<a href="#fn\d+"[^>]*><sup>\d+</sup></a>', "^", html))
+    marks = ".,;:。"
+    return [(before if before in marks else "") + calls + (after if after in marks else "")
+            for before, calls, after in re.findall(r"(.?)(\^+)(.?)", text)]
+
+
+@pytest.mark.parametrize("side,wanted", [
+    ("after", [".^", ".^", ",^", ";^", ":^^", "。^"]),
+    ("before", ["^.", "^.", "^,", "^;", "^^:", "^。"]),
+])
+def test_every_note_call_goes_on_its_language_s_side_of_the_punctuation(side, wanted):
+    doc = json.loads(pandoc.run(["-f", "markdown", "-t", "json"], input=CALLS.encode()))
+    meta = {**META, "notes-after-punctuation": side == "after"}
+    _, html = pandoc.resolve(doc, meta, FRAGMENTS, {"page": "end"}, note_calls=side)
+    assert _calls(html["page"].split('<section id="footnotes"')[0]) == wanted

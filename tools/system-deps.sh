@@ -9,6 +9,8 @@ for pkg in $PACKAGES; do
         missing="$missing $pkg"
     fi
 done
+# npm installs the accessibility checkers (Node.js may come from elsewhere than Debian).
+command -v npm >/dev/null 2>&1 || missing="$missing npm"
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" = 0 ]; then
     echo "Installing Debian packages:$missing"

@@ -38,6 +38,16 @@ class ApplyReport:
     def percent(self) -> float:
         return 100.0 * self.translated / self.total if self.total else 100.0
 
+    def add(self, usage, problems: list[CatalogError]) -> None:
+        """Count other entries of the catalog the edition uses (its references') as units."""
+        self.translated += usage.translated
+        self.fuzzy += usage.fuzzy
+        self.untranslated += usage.untranslated
+        self.outdated += usage.outdated
+        self.problems.extend(problems)
+        for problem in problems:
+            log.warning("%s", problem)
+
 
 EAST_ASIAN = ("zh", "ja", "ko")
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from . import gates, pandoc, tools
+from . import bibliography, gates, pandoc, tools
 from . import source as sources
 from .cache import Cache, code, digest, file_digest
 from .checks import Finding, Target, check_targets
@@ -174,8 +174,7 @@ def _plan(project: Project, cache: Cache, doc: Document, lang: Language, source:
     is_source = lang.code == project.source_language
     catalog = None if is_source else project.catalog_path(doc, lang)
     ui = project.translations_dir / lang.code / "templates.po"
-    from .edition import overlay_path
-    overlay = overlay_path(doc, lang)
+    overlay = bibliography.overlay_path(doc, lang)
     csl = lang.csl or doc.csl
     data = source.data_files
     key = digest(code("edition"), pandoc.version(), tools.distributions("Jinja2", "Babel", "polib", "PyYAML"),

@@ -279,7 +279,8 @@ def make_template(segments: list[Segment], source: str, project: str) -> polib.P
     pot.metadata = header(project, None)
     for seg in segments:
         entry = polib.POEntry(msgctxt=seg.context, msgid=seg.text, msgstr="",
-                              occurrences=[(source, str(seg.line))], comment="\n".join(seg.comments))
+                              occurrences=[(seg.origin or source, str(seg.line))],
+                              comment="\n".join(seg.comments))
         if "%" in seg.text:
             # Babel and xgettext flag any "70% of" as python-format; msgfmt would then reject
             # translations that reorder it.

@@ -19,13 +19,13 @@ from urllib.parse import unquote, urlsplit
 import yaml
 
 from . import catalog as catalogs
-from . import figures, i18n, pandoc
+from . import bibliography, figures, i18n, pandoc
 from .apply import ApplyReport, apply
 from .cache import Cache
 from .errors import CatalogError, SourceError
 from .project import Document, Language, Project
 from .segments import elements, pandoc_text
-from .source import Source, line_of, references
+from .source import Source
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +34,7 @@ SEPARATOR = "\x1e"
 #: The HTML pages pandoc writes with an edition, and where their notes go: the web page links to notes at
 #: the end; the print page has each note at its call, for CSS ``float: footnote``.
 HTML_PAGES = {"web": "end", "print": "inline"}
-RESOLVE_ONLY = ("bibliography", "csl", "suppress-bibliography", "references")
+RESOLVE_ONLY = ("bibliography", "csl", "suppress-bibliography", "references", "notes-after-punctuation")
 
 
 @dataclass
@@ -150,10 +150,13 @@ def prepare(project: Project, document: Document, language: Language, source: So
     report = None
     if language.code == project.source_language:
         ast = pandoc.copy_ast(source.ast)
+        records, _usage, _problems = bibliography.for_edition(document, language, None, None, None)
     else:
         po_path = project.catalog_path(document, language)
         po = catalogs.read(po_path) if po_path.exists() else None
         ast, report = apply(source.ast, po, language.tag, po_path, source_tag=project.source.tag, units=units)
+        records, usage, problems = bibliography.for_edition(document, language, po, po_path, project.source.tag)
+        report.add(usage, problems)
     translations = i18n.load_translations(project.translations_dir / language.code / f"{i18n.DOMAIN}.po")
     env = i18n.environment(project.templates_dir, language.tag, translations)
     ast["blocks"] = _without_comments(ast["blocks"])
@@ -161,7 +164,7 @@ def prepare(project: Project, document: Document, language: Language, source: So
     _draw_charts(edition, source.path, env)
     _gather_images(edition, source.path)
     edition.ast = pandoc.compact(edition.ast)
-    edition.ast, edition.html = _resolve(edition.ast, document, language, source.path)
+    edition.ast, edition.html = _resolve(edition.ast, document, language, source.path, records)
     for key in RESOLVE_ONLY:            # what citeproc was given is no part of the edition
         edition.ast["meta"].pop(key, None)
     edition.ast["meta"]["lang"] = {"t": "MetaString", "c": language.tag}
@@ -193,14 +196,17 @@ def _draw_charts(edition: Edition, source_path: Path, env) -> None:
         for index, block in enumerate(blocks):
             if block["t"] == "Div" and "chart" in block["c"][0][1]:
                 number += 1
-                blocks[index] = _chart_figure(block, number, edition, source_path, env)
+                blocks[index] = {"t": "Div", "c": [["", ["chart-block"], []],
+                                                   list(_chart_figure(block, number, edition, source_path, env))]}
             elif block["t"] in ("Div", "BlockQuote"):
                 visit(block["c"][1] if block["t"] == "Div" else block["c"])
 
     visit(edition.ast["blocks"])
 
 
-def _chart_figure(div: dict, number: int, edition: Edition, source_path: Path, env) -> dict:
+def _chart_figure(div: dict, number: int, edition: Edition, source_path: Path, env) -> tuple[dict, dict]:
+    """The chart as a figure (its SVG drawn), and its data as a table: the chart's text alternative in
+    every format."""
     (ident, classes, attrs), content = div["c"]
     options = dict(attrs)
     data_path = (source_path.parent / options["data"]).resolve()     # (checked with the source)
@@ -228,7 +234,34 @@ def _chart_figure(div: dict, number: int, edition: Edition, source_path: Path, e
     if rest:
         body.append({"t": "Div", "c": [["", ["figure-source"], []], rest]})
     figure_classes = ["chart"] + (["provisional"] if data.provisional else [])
-    return {"t": "Figure", "c": [[ident, figure_classes, []], [None, caption], body]}
+    figure = {"t": "Figure", "c": [[ident, figure_classes, []], [None, caption], body]}
+    return figure, _data_table(data, options, number, ident, env)
+
+
+def _data_table(data: figures.ChartData, options: dict, number: int, ident: str, env) -> dict:
+    """A chart's values as a table, each formatted as the chart prints it, under the chart's own labels."""
+    def cell(text: str) -> list:
+        return [["", [], []], {"t": "AlignDefault"}, 1, 1, [{"t": "Plain", "c": [{"t": "Str", "c": text}]}]]
+
+    def shown(value: float, display: str | None) -> str:
+        if display:
+            return display
+        if options.get("unit") == "percent":
+            return env.filters["percent"](value / 100, "#,##0.#%")
+        return env.filters["number"](value, options.get("format"))
+
+    single = len(data.series) == 1
+    names = [options.get("label-y" if single else f"label-{name}", name) for name in data.series]
+    head = [cell(options.get("label-x", "")), *(cell(n) for n in names)]
+    rows = [[["", [], []], [cell(category), *(cell(shown(values[i], data.display[i])) for values in data.series.values())]]
+            for i, category in enumerate(data.categories)]
+    caption = i18n.render(env, "figures/data-caption.txt.j2", number=number).strip()
+    table = {"t": "Table", "c": [["", [], []], [None, [{"t": "Plain", "c": [{"t": "Str", "c": caption}]}]],
+                                 [[{"t": "AlignLeft"}, {"t": "ColWidthDefault"}]]
+                                 + [[{"t": "AlignRight"}, {"t": "ColWidthDefault"}]] * len(names),
+                                 [["", [], []], [[["", [], []], head]]],
+                                 [[["", [], []], 1, [], rows]], [["", [], []], []]]}
+    return {"t": "Div", "c": [[f"{ident}-data", ["chart-data"], []], [table]]}
 
 
 def _gather_images(edition: Edition, source_path: Path) -> None:
@@ -250,46 +283,22 @@ def _chart_font(language: Language) -> str:
     return ", ".join(f for f in ("Noto Sans", cjk, "sans-serif") if f)
 
 
-def _resolve(ast: dict, document: Document, language: Language, source_path: Path) -> tuple[dict, dict[str, str]]:
-    """Resolve citations into notes with the edition's CSL style and locale, and write the HTML pages."""
-    meta = {"lang": language.csl_locale, "suppress-bibliography": True}
+def _resolve(ast: dict, document: Document, language: Language, source_path: Path,
+             records: list[dict] | None) -> tuple[dict, dict[str, str]]:
+    """Resolve citations into notes with the edition's CSL style and locale and its ``records`` (the
+    bibliography as the edition cites it), and write the HTML pages."""
+    meta = {"lang": language.csl_locale, "suppress-bibliography": True,
+            "notes-after-punctuation": language.note_calls == "after"}
     csl = language.csl or document.csl
     if csl:
         meta["csl"] = str(csl)
-    if document.bibliography is None or overlay_path(document, language) is None:
-        if document.bibliography is not None:
-            meta["bibliography"] = str(document.bibliography)
-        return pandoc.resolve(ast, meta, FRAGMENTS, HTML_PAGES, path=source_path)
-    records = edition_references(document, language)
+    if records is None:
+        return pandoc.resolve(ast, meta, FRAGMENTS, HTML_PAGES, path=source_path, note_calls=language.note_calls)
     # citeproc reads the records as a CSL YAML file, as it reads the bibliography itself (metadata or
     # CSL JSON would read their text another way).
     with tempfile.TemporaryDirectory(prefix="publish-") as tmp:
-        bibliography = Path(tmp) / "references.yaml"
-        bibliography.write_text(yaml.safe_dump({"references": records}, allow_unicode=True, sort_keys=False),
-                                encoding="utf-8")
-        meta["bibliography"] = str(bibliography)
-        return pandoc.resolve(ast, meta, FRAGMENTS, HTML_PAGES, path=source_path)
+        path = Path(tmp) / "references.yaml"
+        path.write_text(yaml.safe_dump({"references": records}, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        meta["bibliography"] = str(path)
+        return pandoc.resolve(ast, meta, FRAGMENTS, HTML_PAGES, path=source_path, note_calls=language.note_calls)
 
-
-def overlay_path(document: Document, language: Language) -> Path | None:
-    """``references.<lang>.yaml`` beside the bibliography: the edition's own fields for some records."""
-    if document.bibliography is None:
-        return None
-    path = document.bibliography.with_name(f"{document.bibliography.stem}.{language.code}{document.bibliography.suffix}")
-    return path if path.exists() else None
-
-
-def edition_references(document: Document, language: Language) -> list[dict] | None:
-    """The bibliography's records with the language's overlay applied (e.g. Chinese originals' titles)."""
-    if document.bibliography is None:
-        return None
-    base = references(document.bibliography)
-    overlay = overlay_path(document, language)
-    if overlay is None:
-        return base
-    fields = {r["id"]: r for r in references(overlay, optional=True) if "id" in r}
-    unknown = sorted(set(fields) - {r.get("id") for r in base})
-    if unknown:
-        raise SourceError(f"overlay names records the bibliography does not have: {', '.join(unknown)}", overlay,
-                          line_of(overlay.read_text(encoding="utf-8"), unknown[0]))
-    return [{**r, **fields.get(r.get("id"), {})} for r in base]

@@ -144,12 +144,13 @@ def convert(doc: dict, args: list[str], path: Path | None = None, epoch: int | N
 
 
 def resolve(doc: dict, meta: dict, template: Path | None = None, notes: dict[str, str] | None = None,
-            path: Path | None = None) -> tuple[dict, dict[str, str]]:
+            path: Path | None = None, note_calls: str | None = None) -> tuple[dict, dict[str, str]]:
     """Resolve the citations of ``doc`` (citeproc, with the bibliography, CSL and lang set in ``meta``),
     and write it as HTML through ``template``: once per name in ``notes``, whose value says where the
-    notes go ("end": linked endnotes, "inline": a span at the call). One process, one read of the AST."""
+    notes go ("end": linked endnotes, "inline": a span at the call); ``note_calls``: the side of a
+    punctuation mark every note's call goes ("before" or "after"). One process, one read of the AST."""
     request = {"doc": json.dumps(doc), "meta": meta, "template": str(template) if template else None,
-               "html": {name: {"notes": where} for name, where in (notes or {}).items()}}
+               "html": {name: {"notes": where} for name, where in (notes or {}).items()}, "note_calls": note_calls}
     out = json.loads(run(["lua", str(RESOLVE)], input=json.dumps(request).encode(), path=path))
     return json.loads(out["doc"]), out["html"] or {}
 

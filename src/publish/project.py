@@ -30,6 +30,7 @@ class Language:
     hyphenate: bool = True
     translation_credit: str = ""   # who translated this edition, as the colophon names them
     review_credit: str = ""        # who reviewed it
+    note_calls: str = "after"      # the side of a punctuation mark a note's call goes: "before" or "after"
 
     @property
     def babel_locale(self) -> Locale:
@@ -246,19 +247,24 @@ class _Validator:
             self._error(f"csl-locale must be a string such as 'es-MX'; found {csl_locale!r}", "languages", index,
                         "csl-locale")
         csl = self._file(table, "csl", "languages", index)
+        note_calls = table.get("note-calls", "after")
+        if note_calls not in ("before", "after"):
+            self._error(f"note-calls must be 'before' or 'after' (the punctuation mark a note's call precedes or "
+                        f"follows); found {note_calls!r}", "languages", index, "note-calls")
+            note_calls = "after"
         credits = {key: table.get(key, "") for key in ("translation-credit", "review-credit")}
         for key, value in credits.items():
             if not isinstance(value, str):
                 self._error(f"{key} must be a string", "languages", index, key)
         self._unknown(table, {"code", "tag", "name", "csl-locale", "min-completeness", "release-completeness", "csl",
-                              "hyphenate", "translation-credit", "review-credit"}, "languages", index)
+                              "hyphenate", "translation-credit", "review-credit", "note-calls"}, "languages", index)
         if code is None or tag is None or not known:
             return None
         return Language(code=code, tag=tag, csl_locale=csl_locale, name_override=name, csl=csl,
                         min_completeness=completeness, release_completeness=release_completeness,
                         hyphenate=bool(hyphenate),
                         translation_credit=str(credits["translation-credit"]),
-                        review_credit=str(credits["review-credit"]))
+                        review_credit=str(credits["review-credit"]), note_calls=note_calls)
 
     def _override(self, index: int, table, documents, languages) -> Override | None:
         if not isinstance(table, dict):

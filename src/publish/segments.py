@@ -45,6 +45,7 @@ class Segment:
     text: str
     line: int
     comments: tuple[str, ...] = ()
+    origin: str | None = None       # the file the line is in (from the project's root), when not the source
 
 
 # -- walking ------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from typing import Callable
 import polib
 
 from . import catalog as catalogs
-from . import i18n, pandoc, tools
+from . import bibliography, i18n, pandoc, tools
 from .cache import Cache, code, digest, file_digest
 from .errors import PublishError
 from .project import Project
@@ -74,12 +74,16 @@ def _domains(project: Project, sources: dict[str, Source], cache: Cache, epoch: 
             continue                        # (its source could not be read: reported already)
         source = sources[doc.id]
 
-        def make(source=source, doc_id=doc.id) -> bytes:
+        def make(source=source, doc=doc) -> bytes:
             rel = source.path.relative_to(project.root).as_posix()
-            key = digest(code("catalog", "segments", "source"), pandoc.version(), source.digest, rel, doc_id)
+            bib = doc.bibliography
+            bib_rel = bib.relative_to(project.root).as_posix() if bib is not None else ""
+            key = digest(code("catalog", "segments", "source", "bibliography"), pandoc.version(), source.digest, rel,
+                         doc.id, file_digest(bib), bib_rel)
             kept = cache.get("template", key)
             if kept is None:
-                kept = catalogs.render(catalogs.make_template(segments(source, cache), rel, doc_id)).decode("utf-8")
+                units = segments(source, cache) + (bibliography.units(bib, bib_rel) if bib is not None else [])
+                kept = catalogs.render(catalogs.make_template(units, rel, doc.id)).decode("utf-8")
                 cache.put("template", key, kept)
             return kept.encode("utf-8")
         domains.append((doc.id, make))

