@@ -11,6 +11,10 @@ READY := $(VENV)/.bytecode
 NODE := $(VENV)/node
 NODE_STAMP := $(NODE)/.installed
 
+ifdef IGNORE_QA
+$(error IGNORE_QA is gone: state the exception in publish.toml as a [[qa-overrides]] table with its reason (see the README))
+endif
+
 .PHONY: all release test test-fast update-po stats check validate serve dist bench clean distclean setup
 
 all: $(READY)

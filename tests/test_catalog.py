@@ -97,6 +97,20 @@ def test_an_english_edit_undone_restores_the_translation():
     assert report.restored == 1
 
 
+@pytest.mark.parametrize("why", ["machine translation", "a translator's needs-work", "a vendor's needs-review"])
+def test_an_english_edit_undone_leaves_an_entry_fuzzy_for_another_reason_fuzzy(why):
+    old, _ = catalog.merge(template([("s/p1", "Old text.")]), None, "es-419")
+    old[0].msgstr, old[0].flags = "Texto propuesto.", ["fuzzy"]
+    if why == "machine translation":
+        old[0].comment = "Machine translation (libre): review before removing the fuzzy flag."
+    edited, _ = catalog.merge(template([("s/p1", "New text.")]), old, "es-419")
+    back, report = catalog.merge(template([("s/p1", "Old text.")]), polib.pofile(catalog.render(edited).decode()),
+                                 "es-419")
+    entry = back.find("Old text.", msgctxt="s/p1")
+    assert entry.msgstr == "Texto propuesto." and "fuzzy" in entry.flags and report.restored == 0
+    assert ("Machine translation (libre)" in (entry.comment or "")) == (why == "machine translation")
+
+
 def test_vanished_source_becomes_obsolete_and_comes_back():
     old, _ = catalog.merge(template([("s/p1", "Kept."), ("s/p2", "Goes away.")]), None, "pt-BR")
     old[0].msgstr, old[1].msgstr = "Mantido.", "Vai embora."

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import stat
 import zipfile
 
 from publish.dist import dist
@@ -24,3 +25,5 @@ def test_dist_archive(built):
         for line in sums:
             digest, name = line.split("  ", 1)
             assert hashlib.sha256(zf.read(name)).hexdigest() == digest
+        # Unpacked, every file is readable by a web server running as another user (rw-r--r--).
+        assert {oct(i.external_attr >> 16) for i in zf.infolist()} == {oct(stat.S_IFREG | 0o644)}

@@ -212,6 +212,7 @@ def test_a_broken_project_file_or_glossary(project_copy, capsys):
 # signal given: the interruption comes at a known point, whatever the machine's speed.
 INTERRUPTED_BUILD = """
 import os, signal, sys, time
+signal.signal(signal.SIGINT, signal.default_int_handler)   # (as from a terminal, even under a runner that ignores it)
 from publish import fsutil
 from publish.cli import main
 real = fsutil.write_atomic

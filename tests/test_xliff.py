@@ -79,6 +79,17 @@ def _edit(path, uid, text, state=None, approved=None, renamed=None):
     return out
 
 
+def test_a_file_for_another_language_is_refused_before_anything_is_written(handed_over, capsys):
+    project, files = handed_over
+    pt = project.catalog_path("common-goals", "pt")
+    before = pt.read_bytes()
+    args = ["--project", str(project.path), "import", "--xliff", str(files["common-goals"]), "--lang", "pt",
+            "--partial"]
+    assert main(args) == 2
+    assert "the file's target-language is 'es-419', not 'pt-BR' (--lang pt); check --lang" in capsys.readouterr().err
+    assert pt.read_bytes() == before
+
+
 def test_a_vendor_s_translated_state_is_honoured_and_the_previous_english_cleared(handed_over):
     project, files = handed_over
     text = catalog.read(project.catalog_path("common-goals", "es")).find("introduction/p1", by="msgctxt").msgstr

@@ -83,6 +83,9 @@ def _commit(message: str, change=None):
     return act
 
 
+_OVERRIDE = '\n[[qa-overrides]]\nreason = "A figure the authors confirmed."\ncheck = "numbers"\nlanguage = "es"\n'
+
+
 def expected(languages: list[str]):
     """Each scenario: its name, what it does, and the artifacts it must rebuild (a function of the formats)."""
     def of(doc: str, langs, formats) -> list[str]:
@@ -99,6 +102,7 @@ def expected(languages: list[str]):
          sorted(of("common-goals", languages, ["html"]) + of("second", languages, ["html"]))),
         ("EPUB stylesheet", lambda r: _append(r / "templates" / "css" / "epub.css", "\n/* epub */\n"),
          sorted(of("common-goals", languages, ["epub"]) + of("second", languages, ["epub"]))),
+        ("a QA override in publish.toml", lambda r: _append(r / "publish.toml", _OVERRIDE), []),
     ]
 
 

@@ -45,8 +45,6 @@ class ApplyReport:
         self.untranslated += usage.untranslated
         self.outdated += usage.outdated
         self.problems.extend(problems)
-        for problem in problems:
-            log.warning("%s", problem)
 
 
 EAST_ASIAN = ("zh", "ja", "ko")
@@ -104,9 +102,7 @@ def apply(doc: dict, po: polib.POFile | None, lang_tag: str, po_path: Path | Non
         log.warning("%s: %d of %d units fall back to English (%d untranslated, %d fuzzy, %d outdated, %d unusable)",
                     po_path, report.fallbacks, report.total, report.untranslated, report.fuzzy,
                     report.outdated, len(report.problems))
-    for problem in report.problems:
-        log.warning("%s", problem)
-    return translated, report
+    return translated, report          # (the build reports each problem, from the edition's facts)
 
 
 def _character_problem(text: str) -> ValueError | None:

@@ -319,7 +319,7 @@ class _Run:
             self.result.fail(exc)
             if kind in ("prepare", "check"):     # not decided: not published either (nothing stale stays)
                 plan.failed = True
-                plan.verdict = gates.Verdict(gates.REFUSED, (f"it could not be {kind}ed (the error above)",))
+                plan.verdict = gates.Verdict(gates.REFUSED, (f"it could not be {'prepared' if kind == 'prepare' else kind + 'ed'} (the error above)",))
                 self.result.verdicts[plan.pair] = plan.verdict
                 self.rendered.update((*plan.pair, fmt) for fmt in self.formats)
             return
@@ -370,7 +370,7 @@ class _Run:
                 self.result.fail(exc)
                 return
         key = digest(plan.key, fmt, code(f"render.{fmt}"), self._tools(fmt, plan.language),
-                     _templates_key(self.project, "shared"), _templates_key(self.project, fmt), repr(ctx))
+                     _templates_key(self.project, "shared"), _templates_key(self.project, fmt), _context_key(ctx, fmt))
         kept = self.cache.get("artifact", key)
         if kept is not None and out.exists() and kept.get("sha256") == file_digest(out):
             self.result.up_to_date.append(out)
@@ -404,6 +404,15 @@ class _Run:
             return self._keys[fmt]
         from .render.fonts import faces
         return digest(self._keys[fmt], tools.font_files(faces(language), self._installed_fonts))
+
+
+def _context_key(ctx, fmt: str) -> str:
+    """What of a render context shapes an artifact: the edition's date and state, the other editions it
+    links to, and the parts of publish.toml a renderer reads (not a QA override, another language's
+    thresholds or another document, which shape nothing here)."""
+    project = ctx.project
+    return repr((ctx.date, ctx.epoch, ctx.languages, ctx.draft, ctx.root, project.source_language, project.formats,
+                 project.pdf if fmt == "pdf" else None))
 
 
 def _die_with_parent(parent: int) -> None:

@@ -25,7 +25,7 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 PACKAGE = Path(__file__).parent
-KEEP = 48          # entries kept per step: the newest, so that undoing an edit finds its results again
+KEEP = 48          # entries kept per step: the ones used last, so that undoing an edit finds its results again
 
 
 def digest(*parts: bytes | str) -> str:
@@ -56,12 +56,17 @@ class Cache:
         """The value kept under ``key``, or None."""
         if self.folder is None:
             return None
+        path = self.folder / step / f"{key}.json"
         try:
-            entry = json.loads((self.folder / step / f"{key}.json").read_bytes())
+            entry = json.loads(path.read_bytes())
         except (OSError, ValueError):
             return None
         if not isinstance(entry, dict) or entry.get("key") != key:
             return None
+        try:
+            os.utime(path)              # used now: pruning drops the entries used longest ago
+        except OSError:
+            pass
         return entry.get("value")
 
     def put(self, step: str, key: str, value) -> None:

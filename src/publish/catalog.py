@@ -458,17 +458,26 @@ def _take(entry: polib.POEntry, old: polib.POEntry, report: MergeReport) -> None
         entry.flags.append("fuzzy")
         entry.previous_msgid = old.previous_msgid
         entry.previous_msgctxt = old.previous_msgctxt
-        mt = [line for line in (old.comment or "").splitlines() if line.startswith("Machine translation")]
-        if mt:
-            entry.comment = "\n".join(filter(None, [entry.comment, *mt]))
+        _keep_machine_translation_note(entry, old)
+
+
+def _keep_machine_translation_note(entry: polib.POEntry, old: polib.POEntry) -> None:
+    """A machine translation's note (an extracted comment mt wrote) travels with its fuzzy translation."""
+    mt = [line for line in (old.comment or "").splitlines() if line.startswith("Machine translation")]
+    if mt and "fuzzy" in old.flags:
+        entry.comment = "\n".join(filter(None, [entry.comment, *mt]))
 
 
 def _suggest(entry: polib.POEntry, old: polib.POEntry) -> None:
     entry.msgstr = old.msgstr
     entry.tcomment = old.tcomment
     _translator_flags(entry, old)
+    _keep_machine_translation_note(entry, old)
     entry.flags.append("fuzzy")
-    entry.previous_msgid = old.previous_msgid if "fuzzy" in old.flags and old.previous_msgid else old.msgid
+    # An entry already fuzzy for another reason (machine translation, a translator's or a vendor's "needs
+    # review") gets no previous English of its own: a later revert of the English must not clear a
+    # fuzziness that edit did not cause.
+    entry.previous_msgid = old.previous_msgid if "fuzzy" in old.flags else old.msgid
     if old.msgctxt != entry.msgctxt:
         entry.previous_msgctxt = old.msgctxt
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 import time
 import zipfile
 from pathlib import Path
@@ -36,9 +37,17 @@ def dist(project: Project, out: Path | None = None) -> Path:
     try:
         with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as archive:
             for name, path in names:
-                archive.writestr(zipfile.ZipInfo(name, stamp), path.read_bytes(), zipfile.ZIP_DEFLATED)
-            archive.writestr(zipfile.ZipInfo("SHA256SUMS", stamp), sums)
+                archive.writestr(_member(name, stamp), path.read_bytes(), zipfile.ZIP_DEFLATED)
+            archive.writestr(_member("SHA256SUMS", stamp), sums)
         tmp.replace(out)
     finally:
         tmp.unlink(missing_ok=True)
     return out
+
+
+def _member(name: str, stamp: tuple) -> zipfile.ZipInfo:
+    """A regular file any user may read once unpacked (rw-r--r--), as a web server running as another
+    user must: a bare ZipInfo would unpack as rw-------."""
+    info = zipfile.ZipInfo(name, stamp)
+    info.external_attr = (stat.S_IFREG | 0o644) << 16
+    return info

@@ -40,7 +40,7 @@ def decide(language: Language, is_source: bool, facts: dict, findings: list[Find
     refusals: list[str] = []
     errors = []
     for finding in (f for f in findings if f.severity == ERROR):
-        override = next((o for o in overrides if not finding.security and o.matches(finding, language.code)), None)
+        override = waiver(finding, language.code, overrides)
         if override is None:
             errors.append(finding)
         elif waived is not None:
@@ -56,16 +56,38 @@ def decide(language: Language, is_source: bool, facts: dict, findings: list[Find
     if release and facts["provisional"]:
         refusals.append(f"figures {', '.join(facts['provisional'])} are drawn from unverified data; an editor "
                         "must verify the CSV values (verified = yes) before release")
-    if refusals:
-        return Verdict(REFUSED, tuple(refusals))
+    incomplete = None
     if not is_source and facts["percent"] < language.min_completeness:
-        return Verdict(IN_PROGRESS, (f"{facts['percent']:.0f}% translated, below the {language.min_completeness:g}% "
-                                     "that min-completeness in publish.toml asks for publication",))
-    if release and not is_source and facts["percent"] < language.release_completeness:
-        return Verdict(NOT_RELEASED, (f"{facts['percent']:.0f}% translated, below the "
-                                      f"{language.release_completeness:g}% that release-completeness in "
-                                      "publish.toml asks for a release",))
-    return Verdict(PUBLISHED)
+        incomplete = Verdict(IN_PROGRESS, (f"{facts['percent']:.0f}% translated, below the "
+                                           f"{language.min_completeness:g}% that min-completeness in publish.toml "
+                                           "asks for publication",))
+    elif release and not is_source and facts["percent"] < language.release_completeness:
+        incomplete = Verdict(NOT_RELEASED, (f"{facts['percent']:.0f}% translated, below the "
+                                            f"{language.release_completeness:g}% that release-completeness in "
+                                            "publish.toml asks for a release",))
+    if refusals:              # every reason at once, the edition's completeness included
+        return Verdict(REFUSED, tuple(refusals) + (incomplete.reasons if incomplete else ()))
+    return incomplete or Verdict(PUBLISHED)
+
+
+def waiver(finding: Finding, language: str, overrides) -> "object | None":
+    """The QA override that waives an error, if one does (never a trust-boundary check's)."""
+    if finding.severity != ERROR or finding.security:
+        return None
+    return next((o for o in overrides if o.matches(finding, language)), None)
+
+
+def waived(findings: list[Finding], language_of, overrides) -> list[Finding]:
+    """The findings as `publish check` reports them: an error an override waives is a warning that names
+    the override's line in publish.toml and its reason. ``language_of``: a finding's language code."""
+    from dataclasses import replace
+    shown = []
+    for finding in findings:
+        override = waiver(finding, language_of(finding), overrides)
+        shown.append(finding if override is None else
+                     replace(finding, severity="warning",
+                             message=f"{finding.message} (waived by publish.toml:{override.line}: {override.reason})"))
+    return shown
 
 
 def check_overrides(project) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 
-from .errors import ConfigError, collect
+from .errors import ConfigError, UsageError, collect
 
 PROJECT_FILE = "publish.toml"
 KNOWN_FORMATS = ("html", "epub", "pdf")
@@ -150,7 +150,8 @@ def find_project(start: Path | None = None) -> Path:
     for folder in (here, *here.parents):
         if (folder / PROJECT_FILE).is_file():
             return folder / PROJECT_FILE
-    raise ConfigError(f"no {PROJECT_FILE} in {here} or any folder above it", here / PROJECT_FILE)
+    raise UsageError(f"no {PROJECT_FILE} in {here} or any folder above it; run publish in a project's folder, "
+                     f"or give --project FILE")
 
 
 def load_project(path: Path | None = None) -> Project:

@@ -133,6 +133,11 @@ def import_(project: Project, language: Language, xlf: Path, document_id: str | 
     files = root.findall(f"{namespace}file")
     if len(files) != 1:
         raise CatalogError(f"expected one <file> element, found {len(files)}; send one file per catalog", xlf, 1)
+    declared = files[0].get("target-language", "").replace("_", "-")
+    from .checks import same_language
+    if declared and not same_language(declared, language):
+        raise UsageError(f"{xlf}: the file's target-language is {declared!r}, not {language.tag!r} (--lang "
+                         f"{language.code}); check --lang")
     domain = document_id or files[0].get("original", "")
     if domain not in _domains(project):
         hint = "give --doc" if document_id is None else "check --doc"

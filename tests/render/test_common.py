@@ -91,7 +91,7 @@ def test_a_finished_edition_has_no_notice_and_both_credits(project_copy):
 def test_an_untranslated_edition_passes_for_nothing_it_is_not(project_copy):
     from publish.build import BuildOptions, build
     project = _with_french(project_copy)
-    result = build(project, BuildOptions(languages=["fr"], formats=["html"]))
+    result = build(project, BuildOptions(languages=["fr"], formats=["html", "epub"]))
     assert result.verdicts[("common-goals", "fr")].state == "in progress"        # a draft, not published
     soup = _page(project.build_dir / "drafts" / "common-goals" / "fr" / "common-goals.html")
     assert soup.html["lang"] == "fr-FR"
@@ -105,6 +105,13 @@ def test_an_untranslated_edition_passes_for_nothing_it_is_not(project_copy):
     english = [s.get_text() for s in soup.select('span[lang="en"]')]
     assert "Contents" in english and notice.find("span", lang="en") is not None
     assert all(s.get_text() for s in colophon.find_all("p") if s.find("span", lang="en"))
+    import zipfile
+    with zipfile.ZipFile(project.build_dir / "drafts" / "common-goals" / "fr" / "common-goals.epub") as epub:
+        nav = epub.read("EPUB/nav.xhtml").decode("utf-8")
+        text = "".join(epub.read(n).decode("utf-8") for n in epub.namelist() if n.endswith(".xhtml"))
+    assert '<h1 id="toc-title">Contents</h1>' in nav             # (pandoc writes the heading as plain text)
+    assert re.search(r'<h1[^>]*><span lang="en"[^>]*>Abstract</span></h1>', text)
+    assert '<section id="abstract" class="level1 unnumbered">' in text     # the abstract itself is not marked
 
 
 def test_a_translated_ui_string_is_not_marked_english(project_copy):

@@ -206,10 +206,10 @@ def lone_target(project: Project, path: Path, code: str | None, document: str | 
         header = po.metadata.get("Language", "").replace("_", "-")
     except CatalogError:
         po, header = None, ""
-    by_header = next((l for l in project.targets if header and _same_language(header, l)), None)
+    by_header = next((l for l in project.targets if header and same_language(header, l)), None)
     if code is not None:
         language = project.language(code)
-        if header and not _same_language(header, language):
+        if header and not same_language(header, language):
             raise UsageError(f"--lang {code} contradicts the catalog's Language header {header!r} ({path}); "
                              "give the language the file is in")
     elif by_header is not None:
@@ -225,7 +225,8 @@ def lone_target(project: Project, path: Path, code: str | None, document: str | 
     return Target(language, path, _matching_template(project, path, po))
 
 
-def _same_language(header: str, language: Language) -> bool:
+def same_language(header: str, language: Language) -> bool:
+    """Whether a file's declared language (a tag, a code or a gettext name) is ``language``."""
     return header.lower() in (language.tag.lower(), language.code.lower(), catalogs.gettext_language(language.tag)
                               .replace("_", "-").lower())
 

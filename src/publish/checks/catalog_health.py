@@ -14,8 +14,10 @@ def catalog_health(context):
     """The file passes msgfmt --check; header Language and Plural-Forms are right."""
     expected = catalogs.gettext_language(context.language.tag)
     header_line = catalogs.header_line(context.path, "Language")
-    if context.po.metadata.get("Language") != expected:
-        yield header_line, None, f"header Language is {context.po.metadata.get('Language')!r}, expected {expected!r}"
+    found = context.po.metadata.get("Language")
+    if found != expected:
+        yield header_line, None, (f"the header has no Language field; add \"Language: {expected}\\n\"" if not found
+                                  else f"header Language is {found!r}, expected {expected!r}")
     plural = catalogs.plural_forms(context.language.tag)
     if _squash(context.po.metadata.get("Plural-Forms", "")) != _squash(plural):
         yield catalogs.header_line(context.path, "Plural-Forms"), None, (

@@ -25,9 +25,14 @@ def identifier(doc_id: str, lang: str) -> str:
     return f"urn:uuid:{uuid.uuid5(NAMESPACE, f'{doc_id}/{lang}')}"
 
 
+def _lang_of(text: i18n.UIString, tag: str) -> list:
+    """A UI string's pandoc attributes: marked English where it fell back to the English."""
+    return [["lang", "en"]] if text.fallback and not tag.startswith("en") else []
+
+
 def _notice(name: str, text: i18n.UIString, tag: str) -> dict:
     """A notice at the head of the text, as a pandoc Div; marked English where the UI string fell back."""
-    attributes = [["lang", "en"]] if text.fallback and not tag.startswith("en") else []
+    attributes = _lang_of(text, tag)
     return {"t": "Div", "c": [["", [name], attributes], [{"t": "Para", "c": [{"t": "Str", "c": str(text)}]}]]}
 
 
@@ -37,12 +42,17 @@ def render_epub(ctx: RenderContext, edition: Edition, out: Path) -> None:
     env = environment(ctx, edition)
     ast = pandoc.copy_ast(edition.ast)
     meta = ast["meta"]
+    ui = translations(ctx, edition)
     abstract = meta.pop("abstract", None)
     if abstract and abstract["t"] == "MetaBlocks":
+        title = ui.gettext("Abstract")
+        # (the mark on a span of the heading: on the heading, pandoc would give it to the whole section)
         heading = {"t": "Header", "c": [1, ["abstract", ["unnumbered"], []],
-                                        [{"t": "Str", "c": translations(ctx, edition).gettext("Abstract")}]]}
+                                        [{"t": "Span", "c": [["", [], _lang_of(title, edition.language.tag)],
+                                                             [{"t": "Str", "c": str(title)}]]}]]}
         ast["blocks"] = [heading, *abstract["c"], *ast["blocks"]]
-    ui = translations(ctx, edition)
+    contents = ui.gettext("Contents")       # the navigation document's heading
+    meta["toc-title"] = {"t": "MetaString", "c": str(contents)}        # (pandoc writes it as plain text)
     progress = common.progress(ctx, edition)["progress"]
     notices = []
     if progress is not None:
