@@ -54,7 +54,7 @@ class Translator(BaseHTTPRequestHandler):
             self.send_response(404)
             self.end_headers()
             return
-        body = json.dumps([{"code": c, "name": c, "targets": []} for c in ("en", "es", "fr", "pt", "zh")]).encode()
+        body = json.dumps([{"code": c, "name": c, "targets": []} for c in ("ca", "en", "es", "fr", "pt", "zh")]).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
@@ -190,7 +190,22 @@ def test_every_engine_offers_a_language_added_to_the_project(name):
 
 
 def test_libre_asks_its_server_which_languages_it_offers(server):
-    assert ENGINES["libre"].languages(url(server)) == ["en", "es", "fr", "pt", "zh"]
+    assert ENGINES["libre"].languages(url(server)) == ["ca", "en", "es", "fr", "pt", "zh"]
+
+
+def test_a_language_only_the_server_offers_is_translated(server, mt_project):
+    """Catalan: on this server's list, not in deep-translator's own."""
+    from deep_translator.constants import LIBRE_LANGUAGES_TO_CODES
+    assert "ca" not in LIBRE_LANGUAGES_TO_CODES.values()
+    mt_project.path.write_text(mt_project.path.read_text(encoding="utf-8")
+                               + '\n[[languages]]\ncode = "ca"\ntag = "ca-ES"\n', encoding="utf-8")
+    project = load_project(mt_project.path)
+    from publish.source import load
+    from publish.update import update_catalogs
+    update_catalogs(project, {"doc": load(project.documents[0].source)}, force=True)
+    result = prefill(project, "ca", "libre", endpoint=url(server), timeout=5)[0]
+    assert result.error is None and result.filled == 5
+    assert all(e.msgstr == f"[ca] {e.msgid}" for e in catalog.read(project.catalog_path("doc", "ca")))
 
 
 class Refusing(BaseHTTPRequestHandler):

@@ -130,10 +130,16 @@ def _libre_languages(endpoint: str | None) -> list[str]:
 @engine("libre", "LIBRE_API_KEY", languages=_libre_languages)
 def _libre(source: str, target: str, endpoint: str | None):
     from deep_translator import LibreTranslator
+
+    class Translator(LibreTranslator):
+        def _map_language_to_code(self, *languages):
+            # The codes were matched against the server's own list, which may offer more than
+            # deep-translator's (a private server with more models).
+            yield from languages
     url = endpoint or "https://libretranslate.com/"
     # deep-translator joins "translate" to the URL as it is, and wants a key even for a private server.
-    return LibreTranslator(source=source, target=target, api_key=os.environ.get("LIBRE_API_KEY", "none"),
-                           custom_url=url if url.endswith("/") else url + "/")
+    return Translator(source=source, target=target, api_key=os.environ.get("LIBRE_API_KEY", "none"),
+                      custom_url=url if url.endswith("/") else url + "/")
 
 
 @engine("google")
