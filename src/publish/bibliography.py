@@ -106,11 +106,14 @@ def given_contexts(document: Document, language: Language) -> set[str]:
 def for_edition(document: Document, language: Language, po: polib.POFile | None, po_path: Path | None,
                 source_tag: str | None) -> tuple[list[dict] | None, Usage, list[CatalogError]]:
     """The records as the edition cites them: translated where its catalog translates a field, then the
-    overlay's facts; what stays in the source language marked as such (``source_tag``)."""
+    overlay's facts; what stays in the source language marked as such (``source_tag``). None: the
+    bibliography file as it is (no bibliography, or the source language's edition with no overlay)."""
     if document.bibliography is None:
         return None, Usage(), []
-    records = references(document.bibliography)
     overlay, facts = _overlay(document, language)
+    if source_tag is None and overlay is None:
+        return None, Usage(), []
+    records = references(document.bibliography)
     unknown = sorted(set(facts) - {r.get("id") for r in records})
     if unknown:
         raise SourceError(f"overlay names records the bibliography does not have: {', '.join(unknown)}", overlay,

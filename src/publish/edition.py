@@ -34,6 +34,7 @@ SEPARATOR = "\x1e"
 #: The HTML pages pandoc writes with an edition, and where their notes go: the web page links to notes at
 #: the end; the print page has each note at its call, for CSS ``float: footnote``.
 HTML_PAGES = {"web": "end", "print": "inline"}
+SAFE_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)     # libyaml's, where PyYAML has it
 RESOLVE_ONLY = ("bibliography", "csl", "suppress-bibliography", "references", "notes-after-punctuation")
 
 
@@ -293,12 +294,15 @@ def _resolve(ast: dict, document: Document, language: Language, source_path: Pat
     if csl:
         meta["csl"] = str(csl)
     if records is None:
+        if document.bibliography is not None:
+            meta["bibliography"] = str(document.bibliography)
         return pandoc.resolve(ast, meta, FRAGMENTS, HTML_PAGES, path=source_path, note_calls=language.note_calls)
     # citeproc reads the records as a CSL YAML file, as it reads the bibliography itself (metadata or
     # CSL JSON would read their text another way).
     with tempfile.TemporaryDirectory(prefix="publish-") as tmp:
         path = Path(tmp) / "references.yaml"
-        path.write_text(yaml.safe_dump({"references": records}, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        path.write_text(yaml.dump({"references": records}, Dumper=SAFE_DUMPER, allow_unicode=True, sort_keys=False),
+                        encoding="utf-8")
         meta["bibliography"] = str(path)
         return pandoc.resolve(ast, meta, FRAGMENTS, HTML_PAGES, path=source_path, note_calls=language.note_calls)
 
