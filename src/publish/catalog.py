@@ -252,9 +252,25 @@ def _exchange(a: str | Path, b: str | Path) -> bool:
     raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()), str(b))
 
 
-def save(po: polib.POFile, path: Path, read: bytes | None) -> bool:
+ENTRY_FIELDS = ("msgctxt", "msgid", "msgid_plural", "msgstr", "msgstr_plural", "flags", "comment", "tcomment",
+                "occurrences", "previous_msgctxt", "previous_msgid", "previous_msgid_plural", "obsolete")
+
+
+def same_catalog(a: polib.POFile, b: polib.POFile) -> bool:
+    """Whether two catalogs say the same, entry by entry and field by field, the header's dates aside."""
+    def metadata(po):
+        return {k: v for k, v in po.metadata.items() if k not in DATE_HEADERS}
+    return (a.header == b.header and metadata(a) == metadata(b) and len(a) == len(b)
+            and all(getattr(x, f) == getattr(y, f) for x, y in zip(a, b) for f in ENTRY_FIELDS))
+
+
+def save(po: polib.POFile, path: Path, read: bytes | None, old: polib.POFile | None = None) -> bool:
     """Write ``po`` to ``path`` if it says something new (dates aside), and only if the file still holds
-    ``read``, the bytes it was made from (None: the file is new). True if written."""
+    ``read``, the bytes it was made from (None: the file is new). ``old``: the catalog ``read`` holds,
+    when at hand: if ``po`` says the same, the file is left as it is, however a tool wrapped it. True if
+    written."""
+    if old is not None and read is not None and same_catalog(po, old):
+        return False
     data = render(po)
     if read is not None and same_content(read, data):
         return False

@@ -53,7 +53,7 @@ def update_catalogs(project: Project, sources: dict[str, Source], cache: Cache |
                 old = catalogs.parse(raw, path) if raw is not None else None
                 template = template or catalogs.parse(pot_bytes, pot_path)
                 merged, report = catalogs.merge(template, old, language.tag, language.name, epoch)
-                if catalogs.save(merged, path, raw):
+                if catalogs.save(merged, path, raw, old):
                     result.written.append(path)
                     result.reports[path] = report
                     raw = path.read_bytes()
