@@ -251,3 +251,14 @@ def test_without_hunspell_the_warning_names_the_package(tmp_path, monkeypatch):
     ctx = context("pt", [("Text.", "Um texto.")], tmp_path / "pt" / "doc.po")
     messages = [f.message for f in run(ctx, only=["spelling"])]
     assert messages == ["no Hunspell dictionary for pt-BR: spelling not checked (apt-get install hunspell hunspell-pt-br)"]
+
+
+def test_a_catalog_whose_header_and_folder_disagree_needs_its_language_given(project_copy, tmp_path, capsys):
+    from publish.cli import main
+    es = project_copy.translations_dir / "es" / "common-goals.po"
+    stray = tmp_path / "download" / "pt" / "common-goals.po"           # a Spanish catalog in a pt/ folder
+    stray.parent.mkdir(parents=True)
+    stray.write_bytes(es.read_bytes())
+    assert main(["--project", str(project_copy.path), "check", "--po", str(stray)]) == 2
+    assert f"the catalog's Language header 'es-419' contradicts its folder pt/ ({stray})" in capsys.readouterr().err
+    assert main(["--project", str(project_copy.path), "check", "--po", str(stray), "--lang", "es"]) == 0

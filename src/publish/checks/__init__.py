@@ -214,6 +214,10 @@ def lone_target(project: Project, path: Path, code: str | None, document: str | 
                              "give the language the file is in")
     elif by_header is not None:
         language = by_header
+        folder = path.resolve().parent.name
+        if folder != language.code and folder in {l.code for l in project.targets}:
+            raise UsageError(f"the catalog's Language header {header!r} contradicts its folder {folder}/ ({path}); "
+                             "give --lang with the language the file is in")
     else:
         language = next((l for l in project.targets if l.code == path.resolve().parent.name), None)
         if language is None:
