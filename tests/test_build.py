@@ -114,6 +114,28 @@ def test_a_release_keeps_an_incomplete_edition_as_a_draft_without_failing_the_ot
     assert (project_copy.build_dir / "drafts" / "common-goals" / "pt" / "common-goals.html").exists()
 
 
+def test_a_free_worker_takes_the_longest_task_ready(project_copy):
+    """PDFs first, then what decides an edition (in the order it came), then the short renders: the
+    short ones fill in at the end of a build instead of a PDF."""
+    from concurrent.futures import Future
+    from publish.build import BuildResult, _Run
+    taken = []
+
+    class Pool:
+        def submit(self, function, *args):
+            taken.append(args[0])
+            return Future()
+    run = _Run(project_copy, None, BuildOptions(), [], BuildResult(), jobs=1)
+    run.pool = Pool()
+    for what in [("render", None, Path("a.html"), "key"), ("check", None), ("render", None, Path("a.epub"), "key"),
+                 ("prepare", None), ("render", None, Path("a.pdf"), "key")]:
+        run.waiting.append((what, str, (what[2].name if what[0] == "render" else what[0],)))
+    while run.waiting:
+        run._start()
+        run.running.clear()            # the task taken is done: the worker is free again
+    assert taken == ["a.pdf", "check", "prepare", "a.epub", "a.html"]
+
+
 # -- keys -------------------------------------------------------------------------------------------
 
 def test_what_each_everyday_change_rebuilds(tmp_path):

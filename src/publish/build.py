@@ -46,7 +46,10 @@ TEMPLATES = {
     "edition": ["figures/*"],                # read when an edition is prepared (its charts)
     "index": ["index.html.j2"],
 }
-FORMAT_ORDER = ("pdf", "epub", "html")      # longest first: the short ones fill in at the end
+FORMAT_ORDER = ("pdf", "epub", "html")
+# Which task a free worker takes first: the longest (a PDF), then what decides an edition (preparing and
+# checking it, edition by edition), then the short renders, which fill in at the end.
+PRIORITY = {"pdf": 0, "prepare": 1, "check": 1, "epub": 2, "html": 3}
 PDF_LIBRARIES = ("weasyprint", "pydyf", "tinycss2", "cssselect2", "fonttools", "Pillow")
 
 
@@ -268,6 +271,7 @@ class _Run:
         self.formats = [f for f in FORMAT_ORDER if f in (options.formats or project.formats)]
         self.pool: ProcessPoolExecutor | None = None
         self.running: dict[Future, tuple] = {}
+        self.waiting: list[tuple] = []            # tasks not yet given to a worker, in the order they came
         self.rendered: set[tuple[str, str, str]] = set()
         self._keys: dict[str, str] = {}
 
@@ -286,6 +290,7 @@ class _Run:
                 for future in done:
                     self._collect(future, self.running.pop(future))
                 self._decide_and_render()
+                self._start()
         except BaseException:             # interrupted, or a bug: the workers stop now, whatever they do
             for child in multiprocessing.active_children():
                 child.kill()
@@ -295,10 +300,20 @@ class _Run:
                 self.pool.shutdown(wait=True, cancel_futures=True)
 
     def _submit(self, what: tuple, function, *args) -> None:
+        """Queue a task; a free worker takes the longest one ready (``PRIORITY``), so the short ones
+        fill in at the end."""
+        self.waiting.append((what, function, args))
+        self._start()
+
+    def _start(self) -> None:
         if self.pool is None:
             self.pool = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("fork"),
                                             initializer=_die_with_parent, initargs=(os.getpid(),))
-        self.running[self.pool.submit(function, *args)] = what
+        while self.waiting and len(self.running) < self.jobs:
+            task = min(self.waiting, key=lambda task: PRIORITY[_kind(task[0])])     # the first of its kind
+            self.waiting.remove(task)
+            what, function, args = task
+            self.running[self.pool.submit(function, *args)] = what
 
     def _collect(self, future: Future, what: tuple) -> None:
         kind, plan, *rest = what
@@ -404,6 +419,12 @@ class _Run:
             return self._keys[fmt]
         from .render.fonts import faces
         return digest(self._keys[fmt], tools.font_files(faces(language), self._installed_fonts))
+
+
+def _kind(what: tuple) -> str:
+    """A task's kind: prepare, check, or the format it renders."""
+    kind, _, *rest = what
+    return rest[0].suffix[1:] if kind == "render" else kind
 
 
 def _context_key(ctx, fmt: str) -> str:

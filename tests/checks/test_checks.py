@@ -211,6 +211,28 @@ def test_hunspell_answers_for_more_words_than_a_pipe_holds(tmp_path):
     assert flagged == set(unknown)
 
 
+def test_catalogs_of_one_language_share_one_hunspell_run(tmp_path, monkeypatch):
+    """A document's catalog and the templates' are checked with one read of the dictionary, and each
+    is told only of its own unknown words."""
+    from publish.checks import spelling
+    runs = []
+    real = spelling.subprocess.run
+
+    def counted(args, **options):
+        runs.append(args)
+        return real(args, **options)
+    monkeypatch.setattr(spelling.subprocess, "run", counted)
+    document = context("es", [("Text.", "Un textto.")], tmp_path / "es" / "doc.po")
+    templates = context("es", [("Contents", "Contenidoz")], tmp_path / "es" / "templates.po")
+    spelling.start_hunspell([document, templates])
+    found = {name: [f.message for f in run(ctx, only=["spelling"])] for name, ctx in
+             (("document", document), ("templates", templates))}
+    asked = [args[:3] for args in runs if args[0] == "hunspell"]
+    assert asked == [["hunspell", "-d", spelling.dictionary_for(document.language.tag)]]
+    assert len(found["document"]) == 1 and "textto" in found["document"][0] and "Contenidoz" not in found["document"][0]
+    assert len(found["templates"]) == 1 and "Contenidoz" in found["templates"][0] and "textto" not in found["templates"][0]
+
+
 def test_a_fuzzy_entry_s_findings_are_warnings_for_the_translator(tmp_path):
     """Its msgstr is not published (the English is): a stale number in it does not stop the edition."""
     ctx = context("es", [("In 2023, 70% of", "En 2022, el 70% de")], tmp_path / "es" / "doc.po")
