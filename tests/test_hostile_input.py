@@ -110,7 +110,10 @@ def test_qa_errors_block_the_edition_unless_overridden(project_copy):
     assert not result.ok and result.errors == []
     verdict = result.verdicts[("common-goals", "es")]
     assert verdict.state == "refused" and len(verdict.reasons) == 1
-    assert verdict.reasons[0].startswith(f"{target}:") and " QA errors (`publish check --po " in verdict.reasons[0]
+    named = target.relative_to(project_copy.root)            # (a draft's pages show no folder of the builder's)
+    assert verdict.reasons[0].startswith(f"{named}:") and f" QA errors (`publish check --po {named}` " in verdict.reasons[0]
+    draft = (project_copy.build_dir / "drafts" / "common-goals" / "es" / "common-goals.html").read_text(encoding="utf-8")
+    assert str(named) in draft and str(project_copy.root) not in draft
     assert not (project_copy.build_dir / "es" / "common-goals.html").exists()
     assert (project_copy.build_dir / "drafts" / "common-goals" / "es" / "common-goals.html").exists()
     assert (project_copy.build_dir / "en" / "common-goals.html").exists()

@@ -356,7 +356,7 @@ class _Run:
                     and (plan.findings is not None or plan.language.code == self.project.source_language):
                 plan.verdict = gates.decide(plan.language, plan.language.code == self.project.source_language,
                                             plan.facts, plan.findings or [], self.options.release,
-                                            self.project.qa_overrides, self.result.waived)
+                                            self.project.qa_overrides, self.result.waived, self.project.root)
                 self.result.verdicts[plan.pair] = plan.verdict
                 if plan.facts["provisional"] and plan.verdict.published:
                     log.warning("%s (%s): provisional data in %s: not yet verified against the published source",

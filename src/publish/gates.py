@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from .checks import ERROR, Finding
 from .project import Language
@@ -33,10 +34,12 @@ class Verdict:
 
 
 def decide(language: Language, is_source: bool, facts: dict, findings: list[Finding], release: bool,
-           overrides: list = (), waived: dict | None = None) -> Verdict:
+           overrides: list = (), waived: dict | None = None, root: Path | None = None) -> Verdict:
     """The verdict on one edition. ``facts``: what its preparation found (``Edition.facts``); ``findings``:
     QA over the catalogs it uses (its document's and the templates'); ``overrides``: the QA overrides of
-    publish.toml, which waive the errors they match (never a trust-boundary check's), counted in ``waived``."""
+    publish.toml, which waive the errors they match (never a trust-boundary check's), counted in ``waived``;
+    ``root``: the project's folder, which the reasons name files from (a draft's pages show them to its
+    translators, not the builder's own folders)."""
     refusals: list[str] = []
     errors = []
     for finding in (f for f in findings if f.severity == ERROR):
@@ -51,8 +54,9 @@ def decide(language: Language, is_source: bool, facts: dict, findings: list[Find
             by_file[finding.file] = by_file.get(finding.file, 0) + 1
         for file, count in by_file.items():
             first = next(f for f in errors if f.file == file)
-            refusals.append(f"{file}:{first.line}: {count} QA error{'s' if count != 1 else ''} "
-                            f"(`publish check --po {file}` lists them)")
+            named = Path(file).relative_to(root) if root and Path(file).is_relative_to(root) else file
+            refusals.append(f"{named}:{first.line}: {count} QA error{'s' if count != 1 else ''} "
+                            f"(`publish check --po {named}` lists them)")
     if release and facts["provisional"]:
         refusals.append(f"figures {', '.join(facts['provisional'])} are drawn from unverified data; an editor "
                         "must verify the CSV values (verified = yes) before release")
