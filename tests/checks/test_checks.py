@@ -284,3 +284,13 @@ def test_a_catalog_whose_header_and_folder_disagree_needs_its_language_given(pro
     assert main(["--project", str(project_copy.path), "check", "--po", str(stray)]) == 2
     assert f"the catalog's Language header 'es-419' contradicts its folder pt/ ({stray})" in capsys.readouterr().err
     assert main(["--project", str(project_copy.path), "check", "--po", str(stray), "--lang", "es"]) == 0
+
+
+def test_a_catalog_checked_against_another_document_is_a_usage_error(project_copy, capsys):
+    from publish.cli import main
+    es = project_copy.translations_dir / "es" / "common-goals.po"
+    assert main(["--project", str(project_copy.path), "check", "--po", str(es), "--doc", "templates"]) == 2
+    err = capsys.readouterr().err
+    assert f"--doc templates: {es} translates none of its units but those of common-goals; give --doc " \
+           "common-goals, or leave --doc out" in err and "update-po" not in err
+    assert main(["--project", str(project_copy.path), "check", "--po", str(es), "--doc", "common-goals"]) == 0

@@ -224,8 +224,13 @@ def lone_target(project: Project, path: Path, code: str | None, document: str | 
             raise UsageError(f"cannot tell the language of {path}: give --lang (one of "
                              f"{', '.join(l.code for l in project.targets)})")
     if document is not None:
-        return Target(language, path, project.translations_dir / f"{project.document(document).id}.pot"
-                      if document != "templates" else project.translations_dir / "templates.pot")
+        given = project.translations_dir / ("templates.pot" if document == "templates"
+                                            else f"{project.document(document).id}.pot")
+        matching = _matching_template(project, path, po)
+        if po is not None and matching != given and _shared_units(given, po) == 0 and _shared_units(matching, po):
+            raise UsageError(f"--doc {document}: {path} translates none of its units but those of "
+                             f"{matching.stem}; give --doc {matching.stem}, or leave --doc out")
+        return Target(language, path, given)
     return Target(language, path, _matching_template(project, path, po))
 
 
@@ -237,20 +242,21 @@ def same_language(header: str, language: Language) -> bool:
 
 def _matching_template(project: Project, path: Path, po: polib.POFile | None) -> Path:
     """The template whose units the catalog's entries translate most of; by name when none does."""
-    candidates = sorted(project.translations_dir.glob("*.pot"))
     if po is not None:
-        contexts = {(e.msgctxt, e.msgid) for e in po if e.msgid and not e.obsolete}
-        best, score = None, 0
-        for pot in candidates:
-            try:
-                units = {(e.msgctxt, e.msgid) for e in catalogs.read(pot) if e.msgid}
-            except CatalogError:
-                continue
-            if len(units & contexts) > score:
-                best, score = pot, len(units & contexts)
-        if best is not None:
+        shared = {pot: _shared_units(pot, po) for pot in sorted(project.translations_dir.glob("*.pot"))}
+        best = max(shared, key=shared.get, default=None)
+        if best is not None and shared[best]:
             return best
     return template_of(project, path)
+
+
+def _shared_units(template: Path, po: polib.POFile) -> int:
+    """How many of the template's units the catalog has entries for."""
+    try:
+        units = {(e.msgctxt, e.msgid) for e in catalogs.read(template) if e.msgid}
+    except CatalogError:
+        return 0
+    return len(units & {(e.msgctxt, e.msgid) for e in po if e.msgid and not e.obsolete})
 
 
 def check_project(project: Project, languages: list[str] | None = None, files: list[Path] | None = None,
