@@ -115,6 +115,19 @@ def test_fills_only_untranslated_entries_and_marks_them_fuzzy(server, mt_project
     assert catalog.stats(po).translated == 1
 
 
+def test_the_pages_own_words_are_filled_too_their_placeholders_kept(server, project_copy):
+    """templates.po (contents, edition, figure labels) is pre-filled with the documents' catalogs; a
+    placeholder such as {date} goes through the engine untouched."""
+    templates = project_copy.translations_dir / "es" / "templates.po"
+    po = catalog.read(templates)
+    next(e for e in po if e.msgid == "Edition of {date}.").msgstr = ""
+    templates.write_bytes(catalog.render(po))
+    results = prefill(project_copy, "es", "libre", endpoint=url(server), timeout=5)
+    assert [(r.path, r.error) for r in results][-1] == (templates, None) and results[-1].filled == 1
+    filled = next(e for e in catalog.read(templates) if e.msgid == "Edition of {date}.")
+    assert filled.msgstr == "[es] Edition of {date}." and "fuzzy" in filled.flags
+
+
 def test_protected_parts_survive_and_mangled_answers_are_rejected(server, mt_project):
     text = 'See [the report](https://example.org/a "T") [see @smith2020, p. 3] with 12,614 and *emphasis*[^1].'
     protected, spans = protect(text)

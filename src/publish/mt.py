@@ -45,6 +45,7 @@ PROTECTED = re.compile(r"""
   | <?https?://[^\s)>\]]+>?          # URLs
   | [\w.+-]+@[\w-]+\.[\w.-]+         # e-mail addresses
   | \*\*|\*|__|~~|\^|~|`[^`]*`       # inline markup and code
+  | \\\{\w+\\\}                      # a template string's placeholder ({date}, its braces escaped)
   | \\.                              # backslash escapes
   | \d[\d,.\u00a0]*%?                # numbers, percentages
 """, re.VERBOSE)
@@ -260,11 +261,13 @@ def prefill(project: Project, lang: str, engine_name: str, endpoint: str | None 
         raise
     except Exception as exc:           # deep-translator's own refusals, with whatever they say
         raise MTError(f"the engine cannot be set up: {redact(_describe(exc))}") from None
-    documents = [project.document(doc)] if doc else project.documents
+    paths = [project.catalog_path(d, language) for d in ([project.document(doc)] if doc else project.documents)]
+    templates = project.translations_dir / language.code / "templates.po"
+    if doc is None and templates.exists():        # the pages' own words (contents, edition, figure labels)
+        paths.append(templates)
     results = []
     with locked(project.root):
-        for document in documents:
-            path = project.catalog_path(document, language)
+        for path in paths:
             result = _fill(path, translator, engine_name, batch, timeout)
             results.append(result)
             if result.error:
