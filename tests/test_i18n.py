@@ -70,3 +70,14 @@ def test_a_broken_plural_forms_header_is_a_catalog_error_with_its_line(tmp_path)
     with pytest.raises(CatalogError) as caught:
         i18n.load_translations(path)
     assert str(caught.value).startswith(f"{path}:4: invalid Plural-Forms header")
+
+
+def test_a_date_reads_in_the_language_of_its_sentence():
+    """In a Spanish page, a translated sentence gives the date in Spanish; one that fell back to the
+    English (shown as English) gives it in English, not half in each."""
+    from datetime import date
+    template = '{{ _("Edition of {date}.", date=day)|ui }}'
+    day = date(2024, 9, 1)
+    assert render(template, "page.html.j2", {"Edition of {date}.": "Edición del {date}."}, day=day) \
+        == "Edición del 1 de septiembre de 2024."
+    assert render(template, "page.html.j2", {}, day=day) == '<span lang="en">Edition of September 1, 2024.</span>'

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gettext
 import io
+from datetime import date
 from pathlib import Path
 
 import jinja2
@@ -26,6 +27,7 @@ from .errors import CatalogError, RenderError
 
 DOMAIN = "templates"
 EXTENSIONS = ["jinja2.ext.i18n"]      # for Babel's extractor, which reads _() calls through it
+ENGLISH = Locale("en")
 TEMPLATE_PATTERNS = [("**.j2", "jinja2"), ("**.html", "jinja2"), ("**.svg", "jinja2"), ("**.xml", "jinja2")]
 
 
@@ -41,6 +43,7 @@ class Translations:
     left out: the English is shown instead, and QA reports it."""
 
     def __init__(self, po: polib.POFile | None = None, path: Path | None = None):
+        self.locale: Locale | None = None          # the language of its strings (``environment`` sets it)
         self.gettext_catalog = gettext.NullTranslations()
         if po is not None:
             for entry in po:
@@ -55,19 +58,23 @@ class Translations:
 
     def gettext(self, message: str, **values) -> UIString:
         translated = self.gettext_catalog.gettext(message)
-        return _filled(translated, values, fallback=translated == message)
+        return self._filled(translated, values, fallback=translated == message)
 
     def ngettext(self, singular: str, plural: str, n: int, **values) -> UIString:
         translated = self.gettext_catalog.ngettext(singular, plural, n)
-        return _filled(translated, {"n": n, **values}, fallback=translated in (singular, plural))
+        return self._filled(translated, {"n": n, **values}, fallback=translated in (singular, plural))
 
+    def _filled(self, text: str, values: dict, fallback: bool) -> UIString:
+        """``{name}`` replaced by its value, everything else left as written; a date reads in the language
+        of the sentence around it (the English one when the string fell back to the English)."""
+        locale = ENGLISH if fallback or self.locale is None else self.locale
 
-def _filled(text: str, values: dict, fallback: bool) -> UIString:
-    """``{name}`` replaced by its value, everything else left as written."""
-    result = UIString(PLACEHOLDER.sub(lambda m: str(values[m.group(1)]) if m.group(1) in values else m.group(0),
-                                      text))
-    result.fallback = fallback
-    return result
+        def shown(value) -> str:
+            return format_date(value, format="long", locale=locale) if isinstance(value, date) else str(value)
+        result = UIString(PLACEHOLDER.sub(lambda m: shown(values[m.group(1)]) if m.group(1) in values else m.group(0),
+                                          text))
+        result.fallback = fallback
+        return result
 
 
 def extract_template(templates_dir: Path, project_name: str, epoch: int | None = None) -> polib.POFile:
@@ -115,9 +122,10 @@ def environment(templates_dir: Path, tag: str, translations: Translations) -> ji
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
     )
+    locale = Locale.parse(tag, sep="-")
+    translations.locale = locale
     env.globals["_"] = env.globals["gettext"] = translations.gettext
     env.globals["ngettext"] = translations.ngettext
-    locale = Locale.parse(tag, sep="-")
     env.filters["number"] = lambda value, fmt=None: format_decimal(value, format=fmt, locale=locale)
     env.filters["percent"] = lambda value, fmt=None: format_percent(value, format=fmt, locale=locale)
     env.filters["date"] = lambda value, fmt="long": format_date(value, format=fmt, locale=locale)
