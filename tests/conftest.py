@@ -6,9 +6,16 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from publish.build import BuildOptions, build
 from publish.project import load_project
+
+# The property tests run the same examples on every run (a seed from each test's own code): a run never
+# turns red or green by chance. New examples each run: pytest --hypothesis-profile=explore
+settings.register_profile("publish", derandomize=True)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile("publish")
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).parent / "data"
