@@ -16,6 +16,7 @@ import os
 import re
 import tempfile
 import time
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -59,6 +60,7 @@ def parse(raw: bytes, path: Path) -> polib.POFile:
     except UnicodeDecodeError as exc:
         line = raw[:exc.start].count(b"\n") + 1
         raise CatalogError(f"invalid UTF-8 (byte {raw[exc.start]:#x}); catalogs must be UTF-8", path, line) from None
+    _check_line_ends(text, path)
     try:
         po = polib.pofile(text, wrapwidth=79, check_for_duplicates=False)
     except (OSError, ValueError) as exc:
@@ -77,6 +79,20 @@ def parse(raw: bytes, path: Path) -> polib.POFile:
     _check_syntax(raw, path)
     _find_msgstr_lines(po, text)
     return po
+
+
+# Characters Python (and so polib) takes for line ends where gettext sees text: polib would read the
+# string cut there, and an edition would publish something else than the file says.
+LINE_ENDS = "\v\f\x1c\x1d\x1e\x85\u2028\u2029"
+
+
+def _check_line_ends(text: str, path: Path) -> None:
+    for number, line in enumerate(text.split("\n"), 1):
+        found = next((c for c in line if c in LINE_ENDS), None)
+        if found:
+            raise CatalogError(f"the line holds U+{ord(found):04X} ({unicodedata.name(found, 'a control character').lower()}),"
+                               " invisible in most editors, which gettext tools and Python read differently; "
+                               "remove it", path, number)
 
 
 def _find_msgstr_lines(po: polib.POFile, text: str) -> None:
@@ -409,8 +425,11 @@ def _carry_over(fresh: list[polib.POEntry], olds: list[polib.POEntry], report: M
             carried.add(id(same))
             report.kept += bool(same.msgstr)
             continue
+        # The unit's own translation kept obsolete (its text vanished and came back) first, as msgmerge
+        # revives it: another entry under the same context and English could not be kept beside it.
         candidates = by_text.get(entry.msgid, [])
-        moved = next((e for e in candidates if not e.obsolete and id(e) not in carried), None) \
+        moved = next((e for e in candidates if e.msgctxt == entry.msgctxt and id(e) not in carried), None) \
+            or next((e for e in candidates if not e.obsolete and id(e) not in carried), None) \
             or next((e for e in candidates if id(e) not in carried), None)
         if moved is not None:
             _take(entry, moved, report)
@@ -424,6 +443,8 @@ def _suggest_for_the_rest(fresh, olds, carried: set[int], report: MergeReport) -
     similar text. The ids of the old entries suggested."""
     by_context = {e.msgctxt: e for e in olds if not e.obsolete and e.msgctxt}   # (UI strings have none)
     known = {(e.msgctxt, e.msgid) for e in olds}
+    current = {(e.msgctxt, e.msgid) for e in fresh}
+    moved_away = {e.msgid for e in olds if not e.obsolete and (e.msgctxt, e.msgid) not in current}
     suggested: set[int] = set()
     for entry in fresh:
         if entry.msgstr:
@@ -439,8 +460,8 @@ def _suggest_for_the_rest(fresh, olds, carried: set[int], report: MergeReport) -
             _suggest(entry, previous)
             suggested.add(id(previous))
             report.fuzzy += 1
-        elif (entry.msgctxt, entry.msgid) not in known:
-            report.new += 1
+        elif (entry.msgctxt, entry.msgid) not in known and entry.msgid not in moved_away:
+            report.new += 1          # (an untranslated unit that moved is no new work for the translator)
     return suggested
 
 
@@ -468,12 +489,11 @@ def _take(entry: polib.POEntry, old: polib.POEntry, report: MergeReport) -> None
     entry.tcomment = old.tcomment
     _translator_flags(entry, old)
     if "fuzzy" in old.flags:
-        if old.previous_msgid == entry.msgid:
+        if old.previous_msgid == entry.msgid and (old.previous_msgctxt or old.msgctxt) == entry.msgctxt:
             report.restored += 1     # the English came back to the text this translation was made for
             return
         entry.flags.append("fuzzy")
-        entry.previous_msgid = old.previous_msgid
-        entry.previous_msgctxt = old.previous_msgctxt
+        _remember_previous(entry, old)
         _keep_machine_translation_note(entry, old)
 
 
@@ -490,12 +510,20 @@ def _suggest(entry: polib.POEntry, old: polib.POEntry) -> None:
     _translator_flags(entry, old)
     _keep_machine_translation_note(entry, old)
     entry.flags.append("fuzzy")
-    # An entry already fuzzy for another reason (machine translation, a translator's or a vendor's "needs
-    # review") gets no previous English of its own: a later revert of the English must not clear a
-    # fuzziness that edit did not cause.
-    entry.previous_msgid = old.previous_msgid if "fuzzy" in old.flags else old.msgid
-    if old.msgctxt != entry.msgctxt:
-        entry.previous_msgctxt = old.msgctxt
+    _remember_previous(entry, old)
+
+
+def _remember_previous(entry: polib.POEntry, old: polib.POEntry) -> None:
+    """The ``#|`` lines: the English the old translation was made for, and its context where that was
+    another. An entry already fuzzy for another reason (machine translation, a translator's or a
+    vendor's "needs review") has no previous English: a later revert of the English must not clear a
+    fuzziness that edit did not cause. Only the unit's own English, come back, clears it (``_take``)."""
+    if "fuzzy" in old.flags:
+        msgid, msgctxt = old.previous_msgid, old.previous_msgctxt or old.msgctxt
+    else:
+        msgid, msgctxt = old.msgid, old.msgctxt
+    entry.previous_msgid = msgid
+    entry.previous_msgctxt = msgctxt if msgid and msgctxt != entry.msgctxt else None   # (no "#| msgctxt" alone)
 
 
 def _most_similar(text: str, candidates: list[polib.POEntry]) -> polib.POEntry | None:
