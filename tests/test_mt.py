@@ -134,6 +134,9 @@ def test_protected_parts_survive_and_mangled_answers_are_rejected(server, mt_pro
     assert "@smith2020" not in protected and "https://" not in protected and "12,614" not in protected
     assert restore(protected, spans) == text
     assert restore(protected.replace("{1}", ""), spans) is None
+    attributes = "The [Common Goals]{lang=en} report, edition of {date}."     # no word inside braces goes out
+    protected, spans = protect(attributes)
+    assert "lang" not in protected and "date" not in protected and restore(protected, spans) == attributes
     server.mode = "mangle"          # the server turns {0} into (0)
     result = prefill(mt_project, "es", "libre", endpoint=url(server), timeout=5)[0]
     assert len(result.rejected) == 1

@@ -45,7 +45,7 @@ PROTECTED = re.compile(r"""
   | <?https?://[^\s)>\]]+>?          # URLs
   | [\w.+-]+@[\w-]+\.[\w.-]+         # e-mail addresses
   | \*\*|\*|__|~~|\^|~|`[^`]*`       # inline markup and code
-  | \\\{\w+\\\}                      # a template string's placeholder ({date}, its braces escaped)
+  | \\\{[^{}]*\\\}                   # {date}, {lang=en}: a placeholder or attributes, braces escaped
   | \\.                              # backslash escapes
   | \d[\d,.\u00a0]*%?                # numbers, percentages
 """, re.VERBOSE)
