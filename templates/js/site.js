@@ -30,6 +30,19 @@ document.querySelectorAll("nav.languages a[hreflang]").forEach(function (link) {
   wide.addEventListener("change", fit);
 })();
 
+// On a narrow screen, the link to the contents goes back to the page's top (the languages, then the contents,
+// opened) and leaves the address alone: it holds the reader's place, which the switcher keeps.
+document.querySelectorAll("a.to-contents").forEach(function (link) {
+  link.addEventListener("click", function (event) {
+    event.preventDefault();
+    var contents = document.querySelector("details.toc-details");
+    if (contents) { contents.open = true; }
+    window.scrollTo(0, 0);
+    var title = document.getElementById("toc-title");
+    if (title) { title.focus({ preventScroll: true }); }
+  });
+});
+
 // A note's text previewed beside its call, on hover or keyboard focus.
 (function () {
   var preview = null;

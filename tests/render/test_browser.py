@@ -107,6 +107,28 @@ def test_the_language_switcher_keeps_the_place_without_a_fragment(site, browser,
     assert events["console"] == []
 
 
+def test_on_a_phone_the_languages_and_contents_are_one_tap_away_from_anywhere(site, browser):
+    """A reader deep in the text taps the floating link: the page's top, the contents open, and the
+    place still in the address for the switcher. A wide screen has the contents beside the text instead."""
+    base, project = site
+    page, events = open_page(browser, f"{base}/es/common-goals.html", 390, 844)
+    page.evaluate("window.scrollTo(0, document.getElementById('part-2-3').getBoundingClientRect().top + window.scrollY + 300)")
+    page.wait_for_function("window.location.hash === '#part-2-3'")
+    link = page.locator("a.to-contents")
+    box = link.bounding_box()
+    assert link.is_visible() and box["y"] + box["height"] <= 844 and link.inner_text().strip() == "↑ Índice"
+    page.screenshot(path=str(project.build_dir / "screenshots" / "es-phone-390-reading.png"))
+    link.click()
+    page.wait_for_function("window.scrollY === 0")
+    assert page.locator('nav.toc a[href="#part-2-3"]').is_visible() and page.url.endswith("#part-2-3")
+    page.click('nav.languages a[hreflang="pt-BR"]')
+    page.wait_for_load_state("load")
+    assert page.url.endswith("/pt/common-goals.html#part-2-3")
+    wide, _ = open_page(browser, f"{base}/es/common-goals.html", 1280, 900)
+    assert not wide.locator("a.to-contents").is_visible()
+    assert events["console"] == []
+
+
 def test_the_language_switcher_keeps_the_section(site, browser):
     base, _ = site
     page, events = open_page(browser, f"{base}/zh/common-goals.html#part-2-3")
