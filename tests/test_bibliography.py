@@ -89,7 +89,7 @@ def test_an_overlay_naming_an_unknown_record_is_an_error_at_its_line(project_cop
     assert caught.value.path == overlay and caught.value.line == 4 and "no-such-record" in str(caught.value)
 
 
-def test_untranslated_reference_fields_count_toward_completeness(project_copy):
+def test_untranslated_reference_fields_count_toward_completeness(project_copy, caplog):
     path = project_copy.catalog_path(project_copy.documents[0], project_copy.language("es"))
     before = es_edition(project_copy).report
     refs = [e.msgctxt for e in catalog.read(path) if e.msgctxt.startswith("ref/") and e.msgstr]
@@ -98,3 +98,6 @@ def test_untranslated_reference_fields_count_toward_completeness(project_copy):
     after = es_edition(project_copy).report
     assert after.total == before.total and after.untranslated == before.untranslated + 10
     assert after.percent < before.percent
+    # ... and in the summary of what falls back to English that preparing the edition reports
+    assert f"{after.fallbacks} of {after.total} units fall back to English ({after.untranslated} untranslated" \
+        in caplog.text and after.fallbacks >= 10

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,8 +12,6 @@ from . import pandoc
 from .boundary import forbidden_characters
 from .errors import CatalogError
 from .segments import Slot, parse_translations, to_markdown, walk
-
-log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -37,6 +34,13 @@ class ApplyReport:
     @property
     def percent(self) -> float:
         return 100.0 * self.translated / self.total if self.total else 100.0
+
+    def summary(self) -> str | None:
+        """How many units fall back to English, and why; None when none does."""
+        if not self.fallbacks:
+            return None
+        return (f"{self.path}: {self.fallbacks} of {self.total} units fall back to English ({self.untranslated} "
+                f"untranslated, {self.fuzzy} fuzzy, {self.outdated} outdated, {len(self.problems)} unusable)")
 
     def add(self, usage, problems: list[CatalogError]) -> None:
         """Count other entries of the catalog the edition uses (its references') as units."""
@@ -98,10 +102,6 @@ def apply(doc: dict, po: polib.POFile | None, lang_tag: str, po_path: Path | Non
         for slot in fallback:
             if slot.kind != "text" and slot.get():
                 slot.set([{"t": "Span", "c": [["", ["untranslated"], [["lang", source_tag]]], list(slot.get())]}])
-    if report.fallbacks:
-        log.warning("%s: %d of %d units fall back to English (%d untranslated, %d fuzzy, %d outdated, %d unusable)",
-                    po_path, report.fallbacks, report.total, report.untranslated, report.fuzzy,
-                    report.outdated, len(report.problems))
     return translated, report          # (the build reports each problem, from the edition's facts)
 
 

@@ -158,6 +158,8 @@ def prepare(project: Project, document: Document, language: Language, source: So
         ast, report = apply(source.ast, po, language.tag, po_path, source_tag=project.source.tag, units=units)
         records, usage, problems = bibliography.for_edition(document, language, po, po_path, project.source.tag)
         report.add(usage, problems)
+        if report.summary():
+            log.warning("%s", report.summary())
     translations = i18n.load_translations(project.translations_dir / language.code / f"{i18n.DOMAIN}.po")
     env = i18n.environment(project.templates_dir, language.tag, translations)
     ast["blocks"] = _without_comments(ast["blocks"])
