@@ -42,6 +42,15 @@ def test_the_shipped_catalogs_pass_msgfmt_polib_and_babel():
             assert len(babel_pofile.read_po(handle)) > 0
 
 
+def test_the_shipped_catalogs_are_current_with_the_sources_and_templates(project_copy):
+    """A change to a source or a template comes with its catalogs (`make update-po`): a fresh clone's
+    first build rewrites none of them."""
+    from publish.build import load_sources
+    from publish.update import update_catalogs
+    update = update_catalogs(project_copy, load_sources(project_copy))
+    assert update.errors == [] and update.written == [], "run `make update-po` and commit the catalogs"
+
+
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.relative_to(ROOT / "translations").as_posix())
 def test_gettext_tools_and_weblate_rewrite_a_shipped_catalog_byte_for_byte(path, tmp_path):
     """GNU msgcat and translate-toolkit (Weblate's writer) save an unchanged catalog without a diff."""
