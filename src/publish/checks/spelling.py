@@ -62,8 +62,8 @@ def spelling(context):
 
 def start_hunspell(contexts: list) -> None:
     """Ask Hunspell about the catalogs' words now, in a thread, one ``hunspell -l`` run per dictionary
-    (a document's catalog and the templates' share it): it reads its dictionary (a quarter of a second
-    for pt_BR) while the other checks run."""
+    (a document's catalog and the templates' share it): it reads its dictionary, a large one for
+    Portuguese, while the other checks run."""
     asking: dict[str, list] = {}
     for context in contexts:
         dictionary = _dictionary(context.language)
